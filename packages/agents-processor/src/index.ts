@@ -1,1 +1,2 @@
 export * from './tree/span-tree.js';
+export * from './attributes.js';
