@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages resolve to their TypeScript sources through the "source" export condition,
+// Workspace packages resolve to their TypeScript sources through the "@agents-tracing/source" export condition,
 // so tests never run against a stale build.
-const conditions = ['source', 'import', 'module', 'node', 'default'];
+const conditions = ['@agents-tracing/source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  ssr: { resolve: { conditions, externalConditions: ['@agents-tracing/source'] } },
   test: {
     projects: [
       {

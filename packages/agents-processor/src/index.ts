@@ -1,2 +1,16 @@
-export * from './tree/span-tree.js';
+export { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from './processor.js';
+export { AgentsIdGenerator } from './ids.js';
+export { boundedJson, type BoundedJson, type BoundedJsonOptions } from './content/bounded-json.js';
+export {
+  ContentEncoder,
+  DEFAULT_MAX_ATTRIBUTE_LENGTH,
+  type ContentOptions,
+  type RedactHook,
+  type RedactionSite,
+} from './content/encoder.js';
+export { DEFAULT_SECRET_PATTERNS, REDACTED, createSecretScrubber } from './content/scrub.js';
+export { CAPTURE_CONTENT_ENV } from './content/settings.js';
+export { openTelemetryContextStorage } from './context/otel-context-storage.js';
+export { mapSpanData, mapTrace, spanKindFor, SpanAttributes } from './mapping/index.js';
 export * from './attributes.js';
+export * from './tree/span-tree.js';

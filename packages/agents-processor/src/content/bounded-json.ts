@@ -1,0 +1,242 @@
+/**
+ * JSON serialisation with a hard size bound. Work stops once the bound is reached, so a 10 MB
+ * value costs about what the bound costs, and the text produced is always valid JSON. Values
+ * JSON cannot hold (cycles, BigInt, binary data, symbols, functions, throwing getters or
+ * `toJSON`) become short descriptive strings instead of throwing.
+ */
+
+export interface BoundedJson {
+  text: string;
+  /** True when something was left out to stay within the bound. */
+  truncated: boolean;
+}
+
+export interface BoundedJsonOptions {
+  /** Maximum length of the produced text, in UTF-16 code units. */
+  maxLength: number;
+  /** Containers nested deeper than this are replaced by a marker. */
+  maxDepth?: number;
+}
+
+const DEFAULT_MAX_DEPTH = 32;
+/** Room kept for the closing brackets and the marker of a cut string. */
+const CLOSING_RESERVE = 24;
+const TRUNCATION_MARK = '…[truncated]';
+
+class Writer {
+  readonly parts: string[] = [];
+  length = 0;
+  truncated = false;
+  readonly ancestors = new Set<object>();
+
+  constructor(
+    readonly budget: number,
+    readonly maxDepth: number,
+  ) {}
+
+  get remaining(): number {
+    return this.budget - this.length;
+  }
+
+  push(text: string): void {
+    this.parts.push(text);
+    this.length += text.length;
+  }
+}
+
+export function boundedJson(value: unknown, options: BoundedJsonOptions): BoundedJson {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxLength = Math.max(options.maxLength, CLOSING_RESERVE * 4);
+  let budget = maxLength - CLOSING_RESERVE;
+  // Markers and closing brackets written after the budget runs out can overshoot it a little
+  // in deeply nested values; in that rare case, write again with the overshoot taken off.
+  for (;;) {
+    const writer = new Writer(budget, maxDepth);
+    writeValue(writer, value, 0, false);
+    const text = writer.parts.join('');
+    if (text.length <= maxLength || budget <= 0) return { text, truncated: writer.truncated };
+    budget -= text.length - maxLength + CLOSING_RESERVE;
+  }
+}
+
+/** Writes a value; `inArray` decides how `undefined` and the like are written (null vs omitted). */
+function writeValue(w: Writer, value: unknown, depth: number, inArray: boolean): void {
+  switch (typeof value) {
+    case 'string':
+      writeString(w, value);
+      return;
+    case 'number':
+      w.push(Number.isFinite(value) ? String(value) : JSON.stringify(String(value)));
+      return;
+    case 'boolean':
+      w.push(value ? 'true' : 'false');
+      return;
+    case 'bigint':
+      w.push(JSON.stringify(value.toString()));
+      return;
+    case 'undefined':
+      w.push(inArray ? 'null' : JSON.stringify('[undefined]'));
+      return;
+    case 'symbol':
+      writeString(w, value.toString());
+      return;
+    case 'function':
+      writeString(w, `[Function ${value.name || 'anonymous'}]`);
+      return;
+    default:
+      writeObject(w, value as object | null, depth);
+  }
+}
+
+function writeString(w: Writer, value: string): void {
+  // JSON-escaping can at most multiply the length by six; only cut when it might not fit.
+  if (value.length * 6 + 2 <= w.remaining) {
+    w.push(JSON.stringify(value));
+    return;
+  }
+  const room = Math.max(0, w.remaining - TRUNCATION_MARK.length - 2);
+  let encoded = JSON.stringify(value.slice(0, room));
+  if (encoded.length > room + 2) encoded = JSON.stringify(value.slice(0, Math.floor(room / 6)));
+  if (encoded.length - 2 < value.length) {
+    w.truncated = true;
+    encoded = `${encoded.slice(0, -1)}${TRUNCATION_MARK}"`;
+  }
+  w.push(encoded);
+}
+
+function writeObject(w: Writer, value: object | null, depth: number): void {
+  if (value === null) {
+    w.push('null');
+    return;
+  }
+  if (w.ancestors.has(value)) {
+    w.push('"[Circular]"');
+    return;
+  }
+  const binary = describeBinary(value);
+  if (binary !== undefined) {
+    writeString(w, binary);
+    return;
+  }
+  if (depth >= w.maxDepth) {
+    w.truncated = true;
+    w.push('"[MaxDepth]"');
+    return;
+  }
+  const replaced = callToJson(value);
+  if (replaced !== value) {
+    writeValue(w, replaced, depth, false);
+    return;
+  }
+  w.ancestors.add(value);
+  try {
+    if (Array.isArray(value) || value instanceof Set) writeItems(w, value, depth);
+    else if (value instanceof Map) writeEntries(w, value.entries(), depth);
+    else if (value instanceof Error) writeEntries(w, errorEntries(value), depth);
+    else writeEntries(w, objectEntries(value), depth);
+  } finally {
+    w.ancestors.delete(value);
+  }
+}
+
+function writeItems(w: Writer, items: Iterable<unknown>, depth: number): void {
+  w.push('[');
+  let first = true;
+  for (const item of items) {
+    if (w.remaining <= 0) {
+      w.truncated = true;
+      break;
+    }
+    if (!first) w.push(',');
+    first = false;
+    writeValue(w, item, depth + 1, true);
+  }
+  w.push(']');
+}
+
+function writeEntries(w: Writer, entries: Iterable<[unknown, unknown]>, depth: number): void {
+  w.push('{');
+  let first = true;
+  for (const [key, item] of entries) {
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    if (w.remaining <= 0) {
+      w.truncated = true;
+      break;
+    }
+    if (!first) w.push(',');
+    first = false;
+    writeString(w, String(key));
+    w.push(':');
+    writeValue(w, item, depth + 1, false);
+  }
+  w.push('}');
+}
+
+function* objectEntries(value: object): Generator<[string, unknown]> {
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    yield ['[unreadable]', describeThrown(error)];
+    return;
+  }
+  for (const key of keys) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      item = `[Throws: ${describeThrown(error)}]`;
+    }
+    yield [key, item];
+  }
+}
+
+function* errorEntries(error: Error): Generator<[string, unknown]> {
+  yield ['name', safeRead(() => error.name)];
+  yield ['message', safeRead(() => error.message)];
+  yield* objectEntries(error);
+}
+
+function callToJson(value: object): unknown {
+  const candidate = value as { toJSON?: unknown };
+  let toJson: unknown;
+  try {
+    toJson = candidate.toJSON;
+  } catch (error) {
+    return `[Throws: ${describeThrown(error)}]`;
+  }
+  if (typeof toJson !== 'function') return value;
+  try {
+    return (toJson as () => unknown).call(value);
+  } catch (error) {
+    return `[toJSON threw: ${describeThrown(error)}]`;
+  }
+}
+
+function describeBinary(value: object): string | undefined {
+  if (ArrayBuffer.isView(value)) {
+    return `[binary ${value.constructor?.name ?? 'view'}, ${value.byteLength} bytes]`;
+  }
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
+    return `[binary ${value.constructor.name}, ${value.byteLength} bytes]`;
+  }
+  return undefined;
+}
+
+function safeRead(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    return `[Throws: ${describeThrown(error)}]`;
+  }
+}
+
+/** A short description of a thrown value that itself never throws. */
+export function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return String(error);
+  } catch {
+    return 'unprintable value';
+  }
+}

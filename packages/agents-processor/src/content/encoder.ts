@@ -1,0 +1,79 @@
+import { boundedJson, describeThrown } from './bounded-json.js';
+import { createSecretScrubber, DEFAULT_SECRET_PATTERNS, type SecretScrubber } from './scrub.js';
+
+/** Where a captured value is about to go: the span type and the attribute. */
+export interface RedactionSite {
+  spanType: string;
+  attribute: string;
+}
+
+/**
+ * Sees every captured value before it is serialised. Return the value to keep (possibly
+ * changed), or `undefined` to drop it.
+ */
+export type RedactHook = (value: unknown, site: RedactionSite) => unknown;
+
+export interface ContentOptions {
+  /** Capture prompts, responses, tool arguments and results. Default true. */
+  captureContent?: boolean;
+  /** Maximum length of one captured attribute value, in characters. Default 16384. */
+  maxAttributeLength?: number;
+  redact?: RedactHook;
+  /** Credential shapes scrubbed from captured text; `false` turns scrubbing off. */
+  secretPatterns?: readonly RegExp[] | false;
+  /** Keys never captured, whatever `captureContent` says (the SDK's "don't log" settings). */
+  excludedAttributes?: ReadonlySet<string>;
+}
+
+export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 16_384;
+
+/** Turns captured values into bounded, scrubbed attribute strings. */
+export class ContentEncoder {
+  readonly capture: boolean;
+  readonly maxLength: number;
+  readonly #redact: RedactHook | undefined;
+  readonly #scrub: SecretScrubber;
+  readonly #excluded: ReadonlySet<string> | undefined;
+
+  constructor(options: ContentOptions = {}) {
+    this.capture = options.captureContent ?? true;
+    this.maxLength = Math.max(64, options.maxAttributeLength ?? DEFAULT_MAX_ATTRIBUTE_LENGTH);
+    this.#redact = options.redact;
+    this.#excluded = options.excludedAttributes?.size ? options.excludedAttributes : undefined;
+    this.#scrub = createSecretScrubber(
+      options.secretPatterns === false ? [] : (options.secretPatterns ?? DEFAULT_SECRET_PATTERNS),
+    );
+  }
+
+  /** Whether content for this attribute is captured at all. */
+  captures(attribute: string): boolean {
+    return this.capture && !this.#excluded?.has(attribute);
+  }
+
+  /**
+   * Encodes one value: redaction hook, then bounded JSON (strings within the limit are kept as
+   * they are), then credential scrubbing. Returns undefined for absent values.
+   */
+  encode(value: unknown, site: RedactionSite): { text: string; truncated: boolean } | undefined {
+    let kept = value;
+    if (this.#redact) {
+      try {
+        kept = this.#redact(value, site);
+      } catch (error) {
+        // A failing hook must not leak what it was meant to hide.
+        return { text: `[redact hook threw: ${describeThrown(error)}]`, truncated: false };
+      }
+    }
+    if (kept === undefined || kept === null) return undefined;
+    const encoded =
+      typeof kept === 'string' && kept.length <= this.maxLength
+        ? { text: kept, truncated: false }
+        : boundedJson(kept, { maxLength: this.maxLength });
+    return { text: this.#scrub(encoded.text), truncated: encoded.truncated };
+  }
+
+  /** Scrubs a short non-content string (names, ids, error messages). */
+  scrub(text: string): string {
+    return this.#scrub(text.length > this.maxLength ? text.slice(0, this.maxLength) : text);
+  }
+}

@@ -1,0 +1,44 @@
+import { AGENTS, GEN_AI } from '../attributes.js';
+import type { SpanAttributes } from './span-attributes.js';
+
+type Loose = Record<string, unknown> | undefined;
+
+const asRecord = (value: unknown): Loose =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+
+const firstNumber = (...values: unknown[]): number | undefined =>
+  values.find((v): v is number => typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * Token usage in any of the shapes the SDK produces: turn and task usage (`cached_input_tokens`,
+ * `requests`), Responses API usage (`input_tokens_details`), Chat Completions usage
+ * (`prompt_tokens`, `completion_tokens_details`), and generation usage (`details`).
+ */
+export function setUsage(attributes: SpanAttributes, usageValue: unknown): void {
+  const usage = asRecord(usageValue);
+  if (!usage) return;
+  const details = asRecord(usage.details);
+  const inputDetails = asRecord(usage.input_tokens_details) ?? asRecord(usage.prompt_tokens_details);
+  const outputDetails = asRecord(usage.output_tokens_details) ?? asRecord(usage.completion_tokens_details);
+  const input = firstNumber(usage.input_tokens, usage.prompt_tokens);
+  const output = firstNumber(usage.output_tokens, usage.completion_tokens);
+  attributes.number(GEN_AI.USAGE_INPUT_TOKENS, input);
+  attributes.number(GEN_AI.USAGE_OUTPUT_TOKENS, output);
+  attributes.number(
+    GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS,
+    firstNumber(usage.cached_input_tokens, inputDetails?.cached_tokens, details?.cached_tokens),
+  );
+  attributes.number(
+    GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS,
+    firstNumber(usage.cache_write_input_tokens, inputDetails?.cache_creation_tokens),
+  );
+  attributes.number(
+    GEN_AI.USAGE_REASONING_OUTPUT_TOKENS,
+    firstNumber(outputDetails?.reasoning_tokens, details?.reasoning_tokens),
+  );
+  attributes.number(AGENTS.USAGE_REQUESTS, usage.requests);
+  const total = firstNumber(usage.total_tokens) ?? (input !== undefined && output !== undefined ? input + output : undefined);
+  attributes.number(AGENTS.USAGE_TOTAL_TOKENS, total);
+}
+
+export { asRecord };

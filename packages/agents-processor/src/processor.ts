@@ -1,0 +1,368 @@
+import {
+  context as otelContext,
+  diag,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace as otelTrace,
+  type Span,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
+import type { Span as SdkSpan, SpanData, Trace, TracingProcessor } from '@openai/agents-core';
+import { setTracingContextStorage } from '@openai/agents-core';
+import { AGENTS, ATTR_ERROR_TYPE } from './attributes.js';
+import { describeThrown } from './content/bounded-json.js';
+import { ContentEncoder, type ContentOptions } from './content/encoder.js';
+import { contentSettingsFromEnv } from './content/settings.js';
+import {
+  hasActiveContextManager,
+  openTelemetryContextStorage,
+  registerSpanLookup,
+} from './context/otel-context-storage.js';
+import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import {
+  DEFAULT_WORKFLOW_NAME,
+  mapSpanData,
+  mapTrace,
+  modelExchange,
+  SpanAttributes,
+  spanKindFor,
+  startName,
+  type DerivedContent,
+} from './mapping/index.js';
+import {
+  ancestorHasName,
+  claimToolCall,
+  isTraceState,
+  recordAgentResult,
+  recordModelExchange,
+  type OpenSpan,
+  type TraceState,
+} from './span-registry.js';
+
+export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
+  /** Where spans are created. Default: the globally registered tracer provider. */
+  tracerProvider?: TracerProvider;
+  /**
+   * Make spans that application code creates inside a tool (a database call, an HTTP call) nest
+   * under that tool's span, by giving the SDK a context store backed by OpenTelemetry's context.
+   * `'auto'` (default) does so when a context manager is registered (NodeSDK or
+   * `provider.register()`) at the time the processor is created.
+   */
+  nestToolSpans?: boolean | 'auto';
+  /** Spans kept open at most; past it the oldest open span is closed as incomplete. Default 10,000. */
+  maxOpenSpans?: number;
+  /** A trace whose runs have all ended but that the SDK never ends is closed after this long. Default 60 s. */
+  idleTraceTimeoutMs?: number;
+  /** Called by `shutdown()` after open spans are closed, e.g. to shut down a provider you own. */
+  onShutdown?: () => Promise<void>;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const TRACER_NAME = '@agents-tracing/processor';
+const TRIPWIRE_MESSAGE = 'guardrail tripwire triggered';
+
+/**
+ * An OpenAI Agents SDK `TracingProcessor` that turns every SDK span into an OpenTelemetry span,
+ * nested as the SDK nests them. Register it once: `addTraceProcessor(new
+ * OpenTelemetryTracingProcessor())`.
+ *
+ * Callbacks never throw into the SDK: a failure is reported once through OpenTelemetry's `diag`
+ * logger and the agent run goes on.
+ */
+export class OpenTelemetryTracingProcessor implements TracingProcessor {
+  readonly #tracer: Tracer;
+  readonly #provider: TracerProvider;
+  readonly #encoder: ContentEncoder;
+  readonly #spans = new Map<string, OpenSpan>();
+  readonly #traces = new Map<string, TraceState>();
+  readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  readonly #maxOpenSpans: number;
+  readonly #idleTraceTimeoutMs: number;
+  readonly #onShutdown: (() => Promise<void>) | undefined;
+  readonly #unregisterLookup: () => void;
+  readonly #reported = new Set<string>();
+  #shutDown = false;
+
+  constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
+    this.#provider = options.tracerProvider ?? otelTrace.getTracerProvider();
+    this.#tracer = this.#provider.getTracer(TRACER_NAME);
+    const fromEnv = contentSettingsFromEnv(process.env);
+    this.#encoder = new ContentEncoder({
+      ...options,
+      captureContent: (options.captureContent ?? true) && fromEnv.captureContent !== false,
+      excludedAttributes: new Set([...(options.excludedAttributes ?? []), ...fromEnv.excludedAttributes]),
+    });
+    this.#maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 10_000);
+    this.#idleTraceTimeoutMs = options.idleTraceTimeoutMs ?? 60_000;
+    this.#onShutdown = options.onShutdown;
+    this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
+    const nest = options.nestToolSpans ?? 'auto';
+    if (nest === true || (nest === 'auto' && hasActiveContextManager())) {
+      setTracingContextStorage(openTelemetryContextStorage);
+    }
+  }
+
+  /** Spans currently open (started and not yet ended), for diagnostics and tests. */
+  get openSpanCount(): number {
+    return this.#spans.size;
+  }
+
+  /** Traces currently open, for diagnostics and tests. */
+  get openTraceCount(): number {
+    return this.#traces.size;
+  }
+
+  onTraceStart(sdkTrace: Trace): Promise<void> {
+    try {
+      this.#startTrace(sdkTrace);
+    } catch (error) {
+      this.#report('onTraceStart', error);
+    }
+    return RESOLVED;
+  }
+
+  onTraceEnd(sdkTrace: Trace): Promise<void> {
+    try {
+      const state = this.#traces.get(sdkTrace.traceId);
+      if (state) this.#endTrace(state, undefined);
+    } catch (error) {
+      this.#report('onTraceEnd', error);
+    }
+    return RESOLVED;
+  }
+
+  onSpanStart(span: SdkSpan<SpanData>): Promise<void> {
+    try {
+      this.#startSpan(span);
+    } catch (error) {
+      this.#report('onSpanStart', error);
+    }
+    return RESOLVED;
+  }
+
+  onSpanEnd(span: SdkSpan<SpanData>): Promise<void> {
+    try {
+      this.#endSpan(span);
+    } catch (error) {
+      this.#report('onSpanEnd', error);
+    }
+    return RESOLVED;
+  }
+
+  async forceFlush(): Promise<void> {
+    await flushProvider(this.#provider);
+  }
+
+  /** Closes every open span (marked incomplete), flushes, and runs `onShutdown`. */
+  async shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    try {
+      for (const open of [...this.#spans.values()]) this.#forceEnd(open);
+      for (const state of [...this.#traces.values()]) this.#endTrace(state, 'incomplete');
+      this.#unregisterLookup();
+      await flushProvider(this.#provider);
+      await this.#onShutdown?.();
+    } catch (error) {
+      this.#report('shutdown', error);
+    }
+  }
+
+  #startTrace(sdkTrace: Trace): void {
+    const attributes = new SpanAttributes(this.#encoder, 'trace');
+    const name = mapTrace(sdkTrace, attributes);
+    const parentContext = otelContext.active();
+    const nested = otelTrace.getSpanContext(parentContext) !== undefined;
+    const otel = withParkedIds(nested ? undefined : otelTraceIdFromSdk(sdkTrace.traceId), undefined, () =>
+      this.#tracer.startSpan(name, { attributes: attributes.finish(), startTime: Date.now() }, parentContext),
+    );
+    this.#traces.set(sdkTrace.traceId, {
+      sdkTraceId: sdkTrace.traceId,
+      otel,
+      name,
+      workflowName: sdkTrace.name || DEFAULT_WORKFLOW_NAME,
+      openChildren: 0,
+      ended: false,
+    });
+  }
+
+  #startSpan(span: SdkSpan<SpanData>): void {
+    if (this.#spans.size >= this.#maxOpenSpans) this.#evictOldest();
+    const traceState = this.#traces.get(span.traceId);
+    const parentSpan = span.parentId ? this.#spans.get(span.parentId) : undefined;
+    const parent = parentSpan ?? traceState;
+    const parentContext = parent ? otelTrace.setSpan(ROOT_CONTEXT, parent.otel) : otelContext.active();
+    const data = span.spanData;
+    const type = String(data.type);
+    const startTime = span.startedAt ? Date.parse(span.startedAt) : Date.now();
+    const otel = withParkedIds(otelTraceIdFromSdk(span.traceId), otelSpanIdFromSdk(span.spanId), () =>
+      this.#tracer.startSpan(
+        startName(data),
+        {
+          kind: spanKindFor(type),
+          startTime: Number.isFinite(startTime) ? startTime : Date.now(),
+          attributes: { [AGENTS.SPAN_ID]: span.spanId, [AGENTS.SPAN_TYPE]: type },
+        },
+        parentContext,
+      ),
+    );
+    if (isTraceState(parent)) {
+      parent.openChildren += 1;
+      this.#cancelIdleTimer(parent.sdkTraceId);
+    }
+    this.#spans.set(span.spanId, { sdkSpanId: span.spanId, type, otel, parent, trace: traceState, name: '' });
+  }
+
+  #endSpan(span: SdkSpan<SpanData>): void {
+    let open = this.#spans.get(span.spanId);
+    if (!open) {
+      // Started before this processor was registered: open it now so nothing is lost.
+      this.#startSpan(span);
+      open = this.#spans.get(span.spanId);
+      if (!open) return;
+    }
+    this.#spans.delete(span.spanId);
+    const data = span.spanData;
+    const attributes = new SpanAttributes(this.#encoder, open.type);
+    const derived = this.#derive(open, data);
+    let name: string;
+    try {
+      name = mapSpanData(data, attributes, derived, open.trace?.workflowName ?? DEFAULT_WORKFLOW_NAME);
+    } catch (error) {
+      // Odd span data must still give a valid span.
+      name = startName(data);
+      attributes.set(AGENTS.ERROR_MESSAGE, `span data could not be mapped: ${describeThrown(error)}`);
+    }
+    open.name = ancestorHasName(open, name) ? `${name} (nested)` : name;
+    open.otel.updateName(open.name);
+    open.otel.setAttributes(attributes.finish());
+    const failed = this.#setStatus(open.otel, span, data, attributes);
+    this.#afterEnd(open, data, name);
+    const endTime = span.endedAt ? Date.parse(span.endedAt) : Date.now();
+    open.otel.end(Number.isFinite(endTime) ? endTime : Date.now());
+    this.#childEnded(open, failed);
+  }
+
+  /** What the children told this span (agents and workflows), or what it claims (tools). */
+  #derive(open: OpenSpan, data: SpanData): DerivedContent {
+    if (data.type === 'function') {
+      const toolCallId = claimToolCall(open, data.name, data.input);
+      return toolCallId ? { toolCallId } : {};
+    }
+    return { input: open.input, output: open.output, ...(open.agentName ? { agentName: open.agentName } : {}) };
+  }
+
+  /** Passes what a finished span learned up to its agent and workflow. */
+  #afterEnd(open: OpenSpan, data: SpanData, name: string): void {
+    if (data.type === 'response' || data.type === 'generation') {
+      const exchange = modelExchange(data);
+      if (exchange) recordModelExchange(open, exchange);
+    } else if (data.type === 'agent') {
+      recordAgentResult(open, data.name || name);
+    }
+  }
+
+  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): boolean {
+    const error = span.error;
+    if (error) {
+      const message = this.#encoder.scrub(String(error.message ?? 'error'));
+      const errorType = errorTypeOf(error.data) ?? message;
+      otel.setAttribute(ATTR_ERROR_TYPE, errorType);
+      if (error.data !== undefined) {
+        attributes.content(AGENTS.ERROR_DATA, error.data);
+        const encoded = attributes.values[AGENTS.ERROR_DATA];
+        if (encoded !== undefined) otel.setAttribute(AGENTS.ERROR_DATA, encoded);
+      }
+      otel.recordException({ name: errorType, message });
+      otel.setStatus({ code: SpanStatusCode.ERROR, message });
+      return true;
+    }
+    if (data.type === 'guardrail' && data.triggered) {
+      otel.setStatus({ code: SpanStatusCode.ERROR, message: TRIPWIRE_MESSAGE });
+    }
+    return false;
+  }
+
+  /** Root bookkeeping: a failed run never calls `onTraceEnd`, so its root is closed here. */
+  #childEnded(open: OpenSpan, failed: boolean): void {
+    const parent = open.parent;
+    if (!isTraceState(parent) || parent.ended) return;
+    parent.openChildren -= 1;
+    if (parent.openChildren > 0) return;
+    if (failed) this.#endTrace(parent, 'failed');
+    else this.#startIdleTimer(parent);
+  }
+
+  #endTrace(state: TraceState, reason: 'failed' | 'incomplete' | undefined): void {
+    this.#cancelIdleTimer(state.sdkTraceId);
+    this.#traces.delete(state.sdkTraceId);
+    if (state.ended) return;
+    state.ended = true;
+    for (const open of [...this.#spans.values()]) if (open.trace === state) this.#forceEnd(open);
+    if (reason === 'failed') state.otel.setStatus({ code: SpanStatusCode.ERROR, message: 'agent run failed' });
+    if (reason === 'incomplete') state.otel.setAttribute(AGENTS.INCOMPLETE, true);
+    state.otel.end(Date.now());
+  }
+
+  #startIdleTimer(state: TraceState): void {
+    const timer = setTimeout(() => {
+      this.#idleTimers.delete(state.sdkTraceId);
+      if (state.openChildren === 0) this.#endTrace(state, 'incomplete');
+    }, this.#idleTraceTimeoutMs);
+    timer.unref();
+    this.#idleTimers.set(state.sdkTraceId, timer);
+  }
+
+  #cancelIdleTimer(sdkTraceId: string): void {
+    const timer = this.#idleTimers.get(sdkTraceId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#idleTimers.delete(sdkTraceId);
+  }
+
+  /** Ends a span the SDK never ended, so the tree that reaches the backend is complete. */
+  #forceEnd(open: OpenSpan): void {
+    this.#spans.delete(open.sdkSpanId);
+    open.otel.setAttribute(AGENTS.INCOMPLETE, true);
+    open.otel.end(Date.now());
+    if (isTraceState(open.parent) && !open.parent.ended) open.parent.openChildren -= 1;
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#spans.values().next().value;
+    if (oldest) {
+      this.#forceEnd(oldest);
+      this.#reportOnce('evicted', `more than ${this.#maxOpenSpans} spans open: closing the oldest as incomplete`);
+    }
+  }
+
+  #lookup(sdkTraceId: string | undefined, sdkSpanId: string | undefined): Span | undefined {
+    if (sdkSpanId) {
+      const open = this.#spans.get(sdkSpanId);
+      if (open) return open.otel;
+    }
+    return sdkTraceId ? this.#traces.get(sdkTraceId)?.otel : undefined;
+  }
+
+  #report(site: string, error: unknown): void {
+    this.#reportOnce(site, `${site} failed, the agent run goes on: ${describeThrown(error)}`);
+  }
+
+  #reportOnce(key: string, message: string): void {
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    diag.warn(`agents-tracing: ${message}`);
+  }
+}
+
+function errorTypeOf(data: Record<string, unknown> | undefined): string | undefined {
+  const type = data?.type ?? data?.name ?? data?.error_type;
+  return typeof type === 'string' && type.length > 0 && type.length < 128 ? type : undefined;
+}
+
+async function flushProvider(provider: TracerProvider): Promise<void> {
+  const delegate = (provider as { getDelegate?: () => TracerProvider }).getDelegate?.() ?? provider;
+  const flush = (delegate as { forceFlush?: () => Promise<void> }).forceFlush;
+  if (typeof flush === 'function') await flush.call(delegate);
+}

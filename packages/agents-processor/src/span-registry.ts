@@ -1,0 +1,83 @@
+import type { Span } from '@opentelemetry/api';
+import type { ModelExchange, RequestedToolCall } from './mapping/index.js';
+
+/** An SDK span the processor has opened an OpenTelemetry span for and not yet ended. */
+export interface OpenSpan {
+  readonly sdkSpanId: string;
+  readonly type: string;
+  readonly otel: Span;
+  readonly parent: OpenSpan | TraceState | undefined;
+  readonly trace: TraceState | undefined;
+  /** Final name, kept for the "no two nested spans share a name" check of descendants. */
+  name: string;
+  /** First model input seen below an agent (or a task's first agent input). */
+  input?: unknown;
+  /** Last model output seen below an agent (or a task's last agent output). */
+  output?: unknown;
+  agentName?: string;
+  /** Tool calls the model asked for and no function span has claimed yet. */
+  pendingToolCalls?: RequestedToolCall[];
+}
+
+/** The root span of an SDK trace, opened at `onTraceStart`. */
+export interface TraceState {
+  readonly sdkTraceId: string;
+  readonly otel: Span;
+  readonly workflowName: string;
+  readonly name: string;
+  /** Direct children still open: when the last one ends with an error, the run failed. */
+  openChildren: number;
+  ended: boolean;
+}
+
+export const isTraceState = (node: OpenSpan | TraceState | undefined): node is TraceState =>
+  node !== undefined && 'sdkTraceId' in node;
+
+/** Walks up from a span to the nearest ancestor of the given type. */
+export function nearestAncestor(span: OpenSpan, type: string): OpenSpan | undefined {
+  let node = span.parent;
+  while (node && !isTraceState(node)) {
+    if (node.type === type) return node;
+    node = node.parent;
+  }
+  return undefined;
+}
+
+/** Records what a model call saw and said on its agent, and the tool calls it asked for. */
+export function recordModelExchange(span: OpenSpan, exchange: ModelExchange): void {
+  const agent = nearestAncestor(span, 'agent');
+  if (!agent) return;
+  if (agent.input === undefined) agent.input = exchange.input;
+  if (exchange.output !== undefined) agent.output = exchange.output;
+  if (exchange.toolCalls.length > 0) (agent.pendingToolCalls ??= []).push(...exchange.toolCalls);
+}
+
+/** Gives a finished agent's input and output to its workflow (task) span. */
+export function recordAgentResult(agentSpan: OpenSpan, agentName: string): void {
+  const task = nearestAncestor(agentSpan, 'task');
+  if (!task) return;
+  task.agentName ??= agentName;
+  if (task.input === undefined) task.input = agentSpan.input;
+  if (agentSpan.output !== undefined) task.output = agentSpan.output;
+}
+
+/** Finds (and removes) the tool call a function span is executing. */
+export function claimToolCall(span: OpenSpan, name: string, args: string | undefined): string | undefined {
+  const agent = nearestAncestor(span, 'agent');
+  const pending = agent?.pendingToolCalls;
+  if (!pending) return undefined;
+  let index = pending.findIndex((c) => c.name === name && c.arguments === args);
+  if (index < 0) index = pending.findIndex((c) => c.name === name);
+  if (index < 0) return undefined;
+  return pending.splice(index, 1)[0]?.callId;
+}
+
+/** True when an ancestor already has this name. */
+export function ancestorHasName(span: OpenSpan, name: string): boolean {
+  let node = span.parent;
+  while (node) {
+    if (node.name === name) return true;
+    node = isTraceState(node) ? undefined : node.parent;
+  }
+  return false;
+}
