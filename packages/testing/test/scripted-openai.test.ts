@@ -10,7 +10,7 @@ import {
 } from '@openai/agents';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byAgent, handoffTo, startScriptedOpenAI, type ScriptedOpenAI } from '../src/index.js';
+import { byAgent, handoffTo, startScriptedOpenAI, type ScriptedOpenAI } from '../src/scripted-openai/index.js';
 
 const MODEL = 'gpt-scripted';
 

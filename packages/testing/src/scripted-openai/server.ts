@@ -108,7 +108,9 @@ export async function startScriptedOpenAI(script: Script, options: ScriptedOpenA
     if ('error' in step) {
       const { status, message, type, code, retryable } = step.error;
       // A retryable failure is retried at once: scripted tests have no use for back-off.
-      const retry = retryable ? { 'x-should-retry': 'true', 'retry-after-ms': '0' } : { 'x-should-retry': 'false' };
+      const retry: Record<string, string> = retryable
+        ? { 'x-should-retry': 'true', 'retry-after-ms': '0' }
+        : { 'x-should-retry': 'false' };
       sendJson(res, status, openAIErrorBody(status, message, type, code), { ...headers, ...retry });
       return;
     }
