@@ -1,6 +1,6 @@
 import OpenAI, { APIConnectionError, BadRequestError, InternalServerError, NotFoundError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { byAgent, startScriptedOpenAI, type Script, type ScriptedOpenAI } from '../src/scripted-openai/index.js';
+import { byAgent, startScriptedOpenAI, type Script, type ScriptedOpenAI, type ScriptedStep } from '../src/scripted-openai/index.js';
 
 let server: ScriptedOpenAI | undefined;
 
@@ -261,7 +261,7 @@ describe('failures', () => {
   });
 
   it('answers 500 once a step list runs out, and for a malformed step', async () => {
-    const { client } = await start([{ text: 'Only one.' }, {}]);
+    const { client } = await start([{ text: 'Only one.' }, {} as ScriptedStep]);
     const ask = () => client.responses.create({ model: 'gpt-scripted', input: 'Hi' });
 
     await ask();

@@ -1,12 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chatCompletionBody, chatCompletionChunks } from './chat-completions-api.js';
 import { openAIErrorBody } from './errors.js';
+import { readJson, sendFailure, sendJson, sendStep } from './http.js';
 import { IdSequence } from './ids.js';
 import { parseRequest } from './parse-request.js';
-import { resolveReply } from './reply.js';
-import { responsesBody, responsesEvents } from './responses-api.js';
 import { ScriptPlayer } from './script-player.js';
 import type {
   Script,
@@ -21,38 +19,6 @@ const ROUTES: Record<string, ScriptedApi> = {
   'POST /v1/responses': 'responses',
   'POST /v1/chat/completions': 'chat_completions',
 };
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  res.end(payload);
-}
-
-/** Answers a failure that the `openai` client must not retry, so it reaches the caller once. */
-function sendFailure(res: ServerResponse, status: number, message: string, code: string): void {
-  sendJson(res, status, openAIErrorBody(status, message, undefined, code), { 'x-should-retry': 'false' });
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  try {
-    const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sendStream(res: ServerResponse, headers: Record<string, string>, events: string[]): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-  for (const event of events) res.write(event);
-  res.end();
-}
 
 /**
  * Starts an OpenAI-compatible HTTP server on 127.0.0.1 that answers model requests from a script,
@@ -104,26 +70,7 @@ export async function startScriptedOpenAI(script: Script, options: ScriptedOpenA
       return;
     }
     if (step.delayMs) await sleep(step.delayMs, undefined, { signal: closing.signal });
-    const headers = { 'x-request-id': ids.next('req_') };
-    if ('error' in step) {
-      const { status, message, type, code, retryable } = step.error;
-      // A retryable failure is retried at once: scripted tests have no use for back-off.
-      const retry: Record<string, string> = retryable
-        ? { 'x-should-retry': 'true', 'retry-after-ms': '0' }
-        : { 'x-should-retry': 'false' };
-      sendJson(res, status, openAIErrorBody(status, message, type, code), { ...headers, ...retry });
-      return;
-    }
-    const reply = resolveReply(step, request, ids);
-    if (!request.stream) {
-      sendJson(res, 200, api === 'responses' ? responsesBody(request, reply, ids) : chatCompletionBody(request, reply, ids), headers);
-    } else if (api === 'responses') {
-      const events = responsesEvents(request, reply, ids);
-      sendStream(res, headers, events.map((event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`));
-    } else {
-      const chunks = chatCompletionChunks(request, reply, ids);
-      sendStream(res, headers, [...chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`), 'data: [DONE]\n\n']);
-    }
+    sendStep(res, request, step, ids);
   }
 
   const server = createServer((req, res) => {

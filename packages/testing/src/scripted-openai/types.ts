@@ -23,14 +23,16 @@ export interface ScriptedUsage {
 }
 
 /** A successful model turn: some text, some tool calls, or both. */
-export interface ScriptedReply {
-  text?: string;
-  /** Several calls in one turn are allowed; they are returned in this order. */
+export type ScriptedReply = (
+  | { text: string; toolCalls?: ScriptedToolCall[] }
+  | { text?: string; toolCalls: ScriptedToolCall[] }
+) & {
+  /** Several tool calls in one turn are allowed; they are returned in this order, after the text. */
   toolCalls?: ScriptedToolCall[];
   usage?: ScriptedUsage;
   /** Wait this long before answering. */
   delayMs?: number;
-}
+};
 
 /** A failed model request, answered with `status` and an OpenAI-shaped error body. */
 export interface ScriptedFailure {
