@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the "@agents-tracing/source" export condition,
 // so tests never run against a stale build.
-const conditions = ['@agents-tracing/source', 'import', 'module', 'node', 'default'];
+const conditions = ['@agents-tracing/source', 'node', 'import', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

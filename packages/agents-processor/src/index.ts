@@ -14,3 +14,5 @@ export { openTelemetryContextStorage } from './context/otel-context-storage.js';
 export { mapSpanData, mapTrace, spanKindFor, SpanAttributes } from './mapping/index.js';
 export * from './attributes.js';
 export * from './tree/span-tree.js';
+export { flatSpanFromReadable, hrTimeToMs } from './tree/readable-span.js';
+export { renderSpanTree, type RenderOptions } from './tree/render.js';

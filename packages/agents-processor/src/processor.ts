@@ -82,6 +82,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #onShutdown: (() => Promise<void>) | undefined;
   readonly #unregisterLookup: () => void;
   readonly #reported = new Set<string>();
+  readonly #ownsContextStorage: boolean;
   #shutDown = false;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
@@ -98,9 +99,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#onShutdown = options.onShutdown;
     this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
     const nest = options.nestToolSpans ?? 'auto';
-    if (nest === true || (nest === 'auto' && hasActiveContextManager())) {
-      setTracingContextStorage(openTelemetryContextStorage);
-    }
+    this.#ownsContextStorage = nest === true || (nest === 'auto' && hasActiveContextManager());
+    if (this.#ownsContextStorage) setTracingContextStorage(openTelemetryContextStorage);
   }
 
   /** Spans currently open (started and not yet ended), for diagnostics and tests. */
@@ -162,6 +162,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       for (const open of [...this.#spans.values()]) this.#forceEnd(open);
       for (const state of [...this.#traces.values()]) this.#endTrace(state, 'incomplete');
       this.#unregisterLookup();
+      // The SDK's own storage comes back: ours stops working once the app's context manager goes.
+      if (this.#ownsContextStorage) setTracingContextStorage(undefined);
       await flushProvider(this.#provider);
       await this.#onShutdown?.();
     } catch (error) {

@@ -1,0 +1,3 @@
+export * from './agents.js';
+export * from './script.js';
+export * from './run-demo.js';

@@ -1,0 +1,55 @@
+import { SpanKind, SpanStatusCode, type HrTime } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { AttributeValue, FlatSpan, SpanKindName, SpanStatusName } from './span-tree.js';
+
+const KIND_NAMES: Record<SpanKind, SpanKindName> = {
+  [SpanKind.INTERNAL]: 'INTERNAL',
+  [SpanKind.SERVER]: 'SERVER',
+  [SpanKind.CLIENT]: 'CLIENT',
+  [SpanKind.PRODUCER]: 'PRODUCER',
+  [SpanKind.CONSUMER]: 'CONSUMER',
+};
+
+const STATUS_NAMES: Record<SpanStatusCode, SpanStatusName> = {
+  [SpanStatusCode.UNSET]: 'UNSET',
+  [SpanStatusCode.OK]: 'OK',
+  [SpanStatusCode.ERROR]: 'ERROR',
+};
+
+export const hrTimeToMs = (time: HrTime): number => time[0] * 1e3 + time[1] / 1e6;
+
+function plainAttributes(attributes: ReadableSpan['attributes']): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null) continue;
+    out[key] = Array.isArray(value)
+      ? value.filter((v): v is string | number | boolean => v !== null && v !== undefined)
+      : value;
+  }
+  return out;
+}
+
+/** An OpenTelemetry SDK span as a flat span of the shared tree model. */
+export function flatSpanFromReadable(span: ReadableSpan): FlatSpan {
+  const context = span.spanContext();
+  const parentSpanId = span.parentSpanContext?.spanId;
+  return {
+    name: span.name,
+    kind: KIND_NAMES[span.kind],
+    traceId: context.traceId,
+    spanId: context.spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    startTime: hrTimeToMs(span.startTime),
+    endTime: hrTimeToMs(span.endTime),
+    status: {
+      code: STATUS_NAMES[span.status.code],
+      ...(span.status.message ? { message: span.status.message } : {}),
+    },
+    attributes: plainAttributes(span.attributes),
+    events: span.events.map((e) => ({
+      name: e.name,
+      time: hrTimeToMs(e.time),
+      attributes: plainAttributes(e.attributes ?? {}),
+    })),
+  };
+}
