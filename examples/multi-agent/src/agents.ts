@@ -1,4 +1,4 @@
-import { Agent, tool, type InputGuardrail, type OutputGuardrail } from '@openai/agents';
+import { Agent, tool, type InputGuardrail, type Model, type OutputGuardrail } from '@openai/agents';
 import { z } from 'zod';
 
 /** Input guardrail: stops prompt-injection attempts before any specialist runs. */
@@ -52,6 +52,13 @@ export interface DemoAgents {
   summarizer: Agent;
 }
 
+export const AGENT_NAMES = {
+  triage: 'Triage',
+  weather: 'Weather agent',
+  travel: 'Travel agent',
+  summarizer: 'Summarizer',
+} as const;
+
 /** Instructions double as the routing keys of the scripted model (see script.ts). */
 export const INSTRUCTIONS = {
   triage: 'You are the triage agent. Hand weather questions to the weather agent and trips to the travel agent.',
@@ -60,18 +67,19 @@ export const INSTRUCTIONS = {
   summarizer: 'You are the summarizer. Summarise travel requests in one sentence.',
 } as const;
 
-export function buildDemoAgents(model?: string): DemoAgents {
+/** The demo's agents, all on `model` (the SDK's default model when absent). */
+export function buildDemoAgents(model?: Model | string): DemoAgents {
   const common = model ? { model } : {};
-  const summarizer = new Agent({ name: 'Summarizer', instructions: INSTRUCTIONS.summarizer, ...common });
+  const summarizer = new Agent({ name: AGENT_NAMES.summarizer, instructions: INSTRUCTIONS.summarizer, ...common });
   const weather = new Agent({
-    name: 'Weather agent',
+    name: AGENT_NAMES.weather,
     instructions: INSTRUCTIONS.weather,
     tools: [getWeather, getAlerts],
     outputGuardrails: [noEmailGuardrail],
     ...common,
   });
   const travel = new Agent({
-    name: 'Travel agent',
+    name: AGENT_NAMES.travel,
     instructions: INSTRUCTIONS.travel,
     tools: [
       summarizer.asTool({ toolName: 'summarize_request', toolDescription: 'Summarise the travel request.' }),
@@ -80,7 +88,7 @@ export function buildDemoAgents(model?: string): DemoAgents {
     ...common,
   });
   const triage = Agent.create({
-    name: 'Triage',
+    name: AGENT_NAMES.triage,
     instructions: INSTRUCTIONS.triage,
     handoffs: [weather, travel],
     inputGuardrails: [injectionGuardrail],

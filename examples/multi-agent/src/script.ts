@@ -1,5 +1,6 @@
+import { Agent } from '@openai/agents';
 import { byAgent, handoffTo, type ScriptedResponder } from '@agents-tracing/testing';
-import { INSTRUCTIONS, type DemoAgents } from './agents.js';
+import { AGENT_NAMES, INSTRUCTIONS } from './agents.js';
 
 const cityIn = (text: string | undefined): string => /\b(?:in|to)\s+([A-Z][a-z]+)/.exec(text ?? '')?.[1] ?? 'Paris';
 
@@ -7,12 +8,14 @@ const cityIn = (text: string | undefined): string => /\b(?:in|to)\s+([A-Z][a-z]+
  * The scripted model of the offline demo: each agent answers from what its conversation holds,
  * so concurrent runs each get their own answers.
  */
-export function demoScript(agents: DemoAgents): ScriptedResponder {
+export function demoScript(): ScriptedResponder {
+  const toWeather = handoffTo(new Agent({ name: AGENT_NAMES.weather }));
+  const toTravel = handoffTo(new Agent({ name: AGENT_NAMES.travel }));
   return byAgent({
     [INSTRUCTIONS.triage]: (request) =>
       /weather|forecast|rain|sunny/i.test(request.lastUserText ?? '')
-        ? { toolCalls: [handoffTo(agents.weather)], usage: { inputTokens: 120, outputTokens: 12 } }
-        : { toolCalls: [handoffTo(agents.travel)], usage: { inputTokens: 120, outputTokens: 12 } },
+        ? { toolCalls: [toWeather], usage: { inputTokens: 120, outputTokens: 12 } }
+        : { toolCalls: [toTravel], usage: { inputTokens: 120, outputTokens: 12 } },
     [INSTRUCTIONS.weather]: (request) => {
       const city = cityIn(request.lastUserText);
       const report = request.toolCalls.find((c) => c.name === 'get_weather')?.output;

@@ -198,9 +198,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const data = span.spanData;
     const type = String(data.type);
     const startTime = span.startedAt ? Date.parse(span.startedAt) : Date.now();
+    const name = startName(data, traceState?.workflowName ?? DEFAULT_WORKFLOW_NAME);
     const otel = withParkedIds(otelTraceIdFromSdk(span.traceId), otelSpanIdFromSdk(span.spanId), () =>
       this.#tracer.startSpan(
-        startName(data),
+        name,
         {
           kind: spanKindFor(type),
           startTime: Number.isFinite(startTime) ? startTime : Date.now(),
@@ -213,7 +214,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       parent.openChildren += 1;
       this.#cancelIdleTimer(parent.sdkTraceId);
     }
-    this.#spans.set(span.spanId, { sdkSpanId: span.spanId, type, otel, parent, trace: traceState, name: '' });
+    this.#spans.set(span.spanId, { sdkSpanId: span.spanId, type, otel, parent, trace: traceState, name });
   }
 
   #endSpan(span: SdkSpan<SpanData>): void {
@@ -233,7 +234,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       name = mapSpanData(data, attributes, derived, open.trace?.workflowName ?? DEFAULT_WORKFLOW_NAME);
     } catch (error) {
       // Odd span data must still give a valid span.
-      name = startName(data);
+      name = open.name;
       attributes.set(AGENTS.ERROR_MESSAGE, `span data could not be mapped: ${describeThrown(error)}`);
     }
     open.name = ancestorHasName(open, name) ? `${name} (nested)` : name;

@@ -8,7 +8,7 @@ export interface OpenSpan {
   readonly otel: Span;
   readonly parent: OpenSpan | TraceState | undefined;
   readonly trace: TraceState | undefined;
-  /** Final name, kept for the "no two nested spans share a name" check of descendants. */
+  /** Name at start, then the final name: for the "no two nested spans share a name" check. */
   name: string;
   /** First model input seen below an agent (or a task's first agent input). */
   input?: unknown;

@@ -8,7 +8,8 @@ export interface ExpectedSpan {
   /** Each listed attribute must be present and equal (a RegExp tests string values;
    * `expect.any(Number)`-style asymmetric matchers work through `equals`). */
   attributes?: Record<string, AttributeValue | RegExp | AsymmetricLike>;
-  /** When given, the children must match one to one, in start order. */
+  /** When given, the children must match one to one, in any order (siblings that start in the
+   * same millisecond have no reliable order). */
   children?: ExpectedSpan[];
 }
 
@@ -57,10 +58,33 @@ function matchList(actual: readonly SpanTreeNode[], expected: readonly ExpectedS
       `${path || '(roots)'}: expected ${expected.length} span(s), found ${actual.length}: [${actual.map((a) => a.name).join(', ')}]`,
     );
   }
-  expected.forEach((exp, i) => {
-    const node = actual[i];
-    if (node) matchNode(node, exp, `${path}${path ? ' › ' : ''}${node.name}`, out);
-  });
+  const unused = [...actual];
+  const unmatched: ExpectedSpan[] = [];
+  for (const exp of expected) {
+    const index = unused.findIndex((node) => nodeMismatches(node, exp, '').length === 0);
+    if (index >= 0) unused.splice(index, 1);
+    else unmatched.push(exp);
+  }
+  // Report each unmatched expectation against the closest remaining span: same name if any.
+  for (const exp of unmatched) {
+    const index = Math.max(
+      0,
+      unused.findIndex((node) => exp.name === undefined || valueMatches(exp.name, node.name)),
+    );
+    const node = unused[index];
+    if (!node) {
+      out.push(`${path || '(roots)'}: no span left for expected ${show(exp.name ?? '(any name)')}`);
+      continue;
+    }
+    unused.splice(index, 1);
+    out.push(...nodeMismatches(node, exp, `${path}${path ? ' › ' : ''}${node.name}`));
+  }
+}
+
+function nodeMismatches(node: SpanTreeNode, exp: ExpectedSpan, path: string): string[] {
+  const out: string[] = [];
+  matchNode(node, exp, path, out);
+  return out;
 }
 
 function matchNode(node: SpanTreeNode, exp: ExpectedSpan, path: string, out: string[]): void {

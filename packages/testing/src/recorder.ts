@@ -42,7 +42,7 @@ export interface AgentSpanRecorder {
   spans(filter?: TreeFilter): FlatSpan[];
   /** The finished spans as trees (roots ordered by start time). */
   tree(filter?: TreeFilter): SpanTreeNode[];
-  /** An indented, stable text tree for snapshots. */
+  /** An indented text tree, siblings ordered by name so it is stable for snapshots. */
   render(filter?: TreeFilter & RenderOptions): string;
   /** Trace ids (32 hex) seen so far, in order of first appearance. */
   traceIds(): string[];
@@ -81,7 +81,7 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     tracerProvider,
     spans,
     tree: (filter) => buildSpanTree(spans(filter)),
-    render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), filter),
+    render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), { order: 'name', ...filter }),
     traceIds: () => [...new Set(spans().map((s) => s.traceId))],
     reset: () => exporter.reset(),
     async stop() {

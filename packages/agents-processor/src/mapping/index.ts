@@ -70,8 +70,10 @@ export function mapSpanData(
 }
 
 /** A provisional name for a span that has just started; the final one is set when it ends. */
-export function startName(data: SpanData): string {
+export function startName(data: SpanData, workflowName: string): string {
   switch (data.type) {
+    case 'task':
+      return `invoke_workflow ${workflowName}`;
     case 'agent':
       return `invoke_agent ${data.name}`;
     case 'function':

@@ -6,7 +6,12 @@ export interface RenderOptions {
   durations?: boolean;
   /** Attribute keys to print after the name, as `key=value`. */
   attributes?: readonly string[];
+  /** Sibling order: by start time (default), or by name, which is stable for snapshots. */
+  order?: 'time' | 'name';
 }
+
+const byName = (a: SpanTreeNode, b: SpanTreeNode): number =>
+  a.name.localeCompare(b.name, 'en', { numeric: true });
 
 /**
  * An indented text tree, one span per line: token usage, errors and tripped guardrails are
@@ -16,12 +21,13 @@ export function renderSpanTree(roots: readonly SpanTreeNode[], options: RenderOp
   const lines: string[] = [];
   const visit = (node: SpanTreeNode, prefix: string, childPrefix: string): void => {
     lines.push(`${prefix}${describe(node, options)}`);
-    node.children.forEach((child, i) => {
-      const last = i === node.children.length - 1;
+    const children = options.order === 'name' ? [...node.children].sort(byName) : node.children;
+    children.forEach((child, i) => {
+      const last = i === children.length - 1;
       visit(child, `${childPrefix}${last ? '└─ ' : '├─ '}`, `${childPrefix}${last ? '   ' : '│  '}`);
     });
   };
-  for (const root of roots) visit(root, '', '');
+  for (const root of options.order === 'name' ? [...roots].sort(byName) : roots) visit(root, '', '');
   return lines.join('\n');
 }
 

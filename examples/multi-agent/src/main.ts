@@ -1,0 +1,40 @@
+/**
+ * The multi-agent demo: a triage agent hands off to specialists, tools run (one fails), an agent
+ * is used as a tool, guardrails check input and output (one tripwire), one run is streamed.
+ * Offline by default (a scripted model on 127.0.0.1); with OPENAI_API_KEY set it talks to OpenAI.
+ *
+ *   pnpm demo [--api responses|chat_completions]
+ *
+ * Traces go where `setupAgentTracing()` sends them: with no backend configured, each trace is
+ * printed as a tree and appended to traces/agent-traces.otlp.jsonl; OTEL_EXPORTER_OTLP_ENDPOINT
+ * sends them to Jaeger or a collector, MLFLOW_TRACKING_URI to MLflow.
+ */
+import { parseArgs } from 'node:util';
+import { setupAgentTracing } from '@agents-tracing/processor/setup';
+import { buildDemoAgents } from './agents.js';
+import { runDemo, startDemoModel, type ModelApi } from './run-demo.js';
+
+const { values } = parseArgs({
+  options: { api: { type: 'string', default: 'responses' } },
+});
+const api = values.api as ModelApi;
+if (api !== 'responses' && api !== 'chat_completions') {
+  console.error(`--api must be "responses" or "chat_completions", not "${values.api}"`);
+  process.exit(2);
+}
+
+const tracing = await setupAgentTracing({ serviceName: 'multi-agent-demo' });
+const model = await startDemoModel(api);
+console.log(`model: ${model.mode === 'openai' ? 'OpenAI' : 'scripted (offline)'}, API: ${api}\n`);
+try {
+  const results = await runDemo(buildDemoAgents(model.model));
+  // Export before printing the summary, so the trees print first.
+  await tracing.forceFlush();
+  for (const result of results) {
+    const outcome = result.error ? `tripwire → ${result.error}` : `answer → ${result.output}`;
+    console.log(`${result.name}${result.streamed ? ' (streamed)' : ''}: trace ${result.traceId}\n  ${outcome}`);
+  }
+} finally {
+  await model.close();
+  await tracing.shutdown();
+}
