@@ -1,0 +1,31 @@
+import { getGlobalTraceProvider, setTraceProcessors, setTracingDisabled, type Trace } from '@openai/agents-core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AgentsIdGenerator } from '../src/ids.js';
+import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from '../src/processor.js';
+import { flatSpanFromReadable } from '../src/tree/readable-span.js';
+import { buildSpanTree, type FlatSpan } from '../src/tree/span-tree.js';
+
+/** A processor wired to an in-memory exporter and registered as the SDK's only processor. */
+export function harness(options: OpenTelemetryTracingProcessorOptions = {}) {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    idGenerator: new AgentsIdGenerator(),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const processor = new OpenTelemetryTracingProcessor({ nestToolSpans: false, ...options, tracerProvider });
+  setTraceProcessors([processor]);
+  setTracingDisabled(false);
+  const spans = (): FlatSpan[] => exporter.getFinishedSpans().map(flatSpanFromReadable);
+  return {
+    processor,
+    spans,
+    tree: () => buildSpanTree(spans()),
+    byName: (name: string) => spans().find((s) => s.name === name),
+    newTrace: (name = 'Workflow', extra: Partial<Parameters<ReturnType<typeof getGlobalTraceProvider>['createTrace']>[0]> = {}): Trace =>
+      getGlobalTraceProvider().createTrace({ name, ...extra }),
+    async stop() {
+      await processor.shutdown();
+      setTraceProcessors([]);
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createAgentSpan,
+  createCustomSpan,
+  createFunctionSpan,
+  createGenerationSpan,
+  createGuardrailSpan,
+  createMCPListToolsSpan,
+  createResponseSpan,
+  createSpeechGroupSpan,
+  createSpeechSpan,
+  createTaskSpan,
+  createTranscriptionSpan,
+  createTurnSpan,
+  type Span,
+  type Trace,
+} from '@openai/agents-core';
+import { harness } from './harness.js';
+
+let h: ReturnType<typeof harness>;
+afterEach(async () => {
+  await h?.stop();
+  delete process.env.AGENTS_TRACING_CAPTURE_CONTENT;
+  delete process.env.OPENAI_AGENTS_DONT_LOG_MODEL_DATA;
+  delete process.env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA;
+});
+
+async function inTrace(trace: Trace, body: () => void | Promise<void>): Promise<void> {
+  await trace.start();
+  await body();
+  await trace.end();
+}
+
+function finish<T extends Span<any>>(span: T, mutate?: (span: T) => void): T {
+  span.start();
+  mutate?.(span);
+  span.end();
+  return span;
+}
+
+describe('OpenTelemetryTracingProcessor span mapping', () => {
+  it('maps every SDK span type to a named, typed span under its parent', async () => {
+    h = harness();
+    const trace = h.newTrace('Support', { groupId: 'conv-1', metadata: { tier: 'gold', user_id: 'u-7', count: 3 } });
+    await inTrace(trace, () => {
+      const task = createTaskSpan({ data: { name: 'Agent workflow' } }, trace);
+      task.start();
+      const agent = createAgentSpan({ data: { name: 'Helper', tools: ['lookup'], handoffs: ['Other'], output_type: 'text' } }, task);
+      agent.start();
+      const turn = createTurnSpan({ data: { turn: 1, agent_name: 'Helper' } }, agent);
+      turn.start();
+      finish(createResponseSpan({}, turn), (s) => {
+        s.spanData.response_id = 'resp_1';
+        s.spanData._input = [{ role: 'user', content: 'hi' }];
+        s.spanData._response = {
+          id: 'resp_1',
+          model: 'gpt-x',
+          temperature: 0.2,
+          status: 'completed',
+          instructions: 'be brief',
+          output: [{ type: 'function_call', name: 'lookup', call_id: 'call_9', arguments: '{"q":1}' }],
+          usage: { input_tokens: 11, output_tokens: 7, total_tokens: 18, input_tokens_details: { cached_tokens: 2 }, output_tokens_details: { reasoning_tokens: 1 } },
+          tools: [{ type: 'function', name: 'lookup' }],
+        };
+      });
+      finish(createFunctionSpan({ data: { name: 'lookup', input: '{"q":1}' } }, turn), (s) => {
+        s.spanData.output = 'found';
+      });
+      finish(createGenerationSpan({ data: { model: 'gpt-y', input: [{ role: 'user', content: 'q' }] } }, turn), (s) => {
+        s.spanData.output = [
+          { id: 'chatcmpl-1', model: 'gpt-y-2024', choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'a' } }], usage: { prompt_tokens: 5, completion_tokens: 3 } },
+        ];
+      });
+      finish(createMCPListToolsSpan({ data: { server: 'files', result: ['read', 'write'] } }, turn));
+      finish(createGuardrailSpan({ data: { name: 'safety', triggered: true } }, agent));
+      finish(createCustomSpan({ data: { name: 'cache lookup', data: { hit: true } } }, agent));
+      finish(createTranscriptionSpan({ data: { input: { data: Buffer.alloc(3000).toString('base64'), format: 'pcm' }, model: 'whisper' } }, agent), (s) => {
+        s.spanData.output = 'hello there';
+      });
+      finish(createSpeechSpan({ data: { output: { data: Buffer.alloc(600).toString('base64'), format: 'mp3' }, model: 'tts' } }, agent), (s) => {
+        s.spanData.input = 'say hi';
+      });
+      finish(createSpeechGroupSpan({ data: { input: 'group' } }, agent));
+      turn.end();
+      agent.end();
+      task.end();
+    });
+
+    const root = h.byName('Support');
+    expect(root?.parentSpanId).toBeUndefined();
+    expect(root?.traceId).toBe(trace.traceId.slice(6));
+    expect(root?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_workflow',
+      'gen_ai.conversation.id': 'conv-1',
+      'openai.agents.trace_id': trace.traceId,
+      'openai.agents.metadata.tier': 'gold',
+      'openai.agents.metadata.count': 3,
+      'user.id': 'u-7',
+    });
+    const task = h.byName('invoke_workflow Support');
+    expect(task?.parentSpanId).toBe(root?.spanId);
+    const agent = h.byName('invoke_agent Helper');
+    expect(agent?.attributes).toMatchObject({
+      'gen_ai.agent.name': 'Helper',
+      'openai.agents.agent.tools': ['lookup'],
+      'openai.agents.agent.handoffs': ['Other'],
+      'gen_ai.input.messages': '[{"role":"user","content":"hi"}]',
+    });
+    // The agent's final output is its last model call's output.
+    expect(agent?.attributes['gen_ai.output.messages']).toContain('"content":"a"');
+    const response = h.byName('chat gpt-x');
+    expect(response?.kind).toBe('CLIENT');
+    expect(response?.attributes).toMatchObject({
+      'gen_ai.response.id': 'resp_1',
+      'gen_ai.request.temperature': 0.2,
+      'gen_ai.usage.input_tokens': 11,
+      'gen_ai.usage.output_tokens': 7,
+      'gen_ai.usage.cache_read.input_tokens': 2,
+      'gen_ai.usage.reasoning.output_tokens': 1,
+      'gen_ai.system_instructions': 'be brief',
+    });
+    expect(h.byName('execute_tool lookup')?.attributes).toMatchObject({
+      'gen_ai.tool.call.id': 'call_9',
+      'gen_ai.tool.call.arguments': '{"q":1}',
+      'gen_ai.tool.call.result': 'found',
+    });
+    // Chat Completions: usage read from the completion, as the SDK leaves `usage` empty.
+    expect(h.byName('chat gpt-y')?.attributes).toMatchObject({
+      'gen_ai.response.model': 'gpt-y-2024',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': 5,
+      'gen_ai.usage.output_tokens': 3,
+    });
+    expect(h.byName('list_tools files')?.attributes['openai.agents.mcp.tools']).toEqual(['read', 'write']);
+    const guardrail = h.byName('guardrail safety');
+    expect(guardrail?.status.code).toBe('ERROR');
+    expect(guardrail?.attributes['openai.agents.guardrail.triggered']).toBe(true);
+    expect(h.byName('cache lookup')?.attributes['openai.agents.custom.data']).toBe('{"hit":true}');
+    const transcription = h.byName('transcription whisper');
+    expect(transcription?.attributes).toMatchObject({ 'openai.agents.audio.bytes': 3000, 'openai.agents.audio.text': 'hello there' });
+    expect(h.byName('speech tts')?.attributes['openai.agents.audio.format']).toBe('mp3');
+    expect(h.byName('speech_group')).toBeDefined();
+    // Raw audio never leaves the process.
+    expect(JSON.stringify(h.spans())).not.toContain('AAAAAAAA');
+    // Every span carries the SDK's own id, and its OTel id is derived from it.
+    for (const span of h.spans().filter((s) => s.spanId !== root?.spanId)) {
+      const sdkId = String(span.attributes['openai.agents.span_id']);
+      expect(span.spanId).toBe(sdkId.slice(5, 21));
+    }
+  });
+
+  it('keeps a span of an unknown (newer SDK) type as a valid span', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      const span = createCustomSpan({ data: { name: 'x', data: {} } }, trace);
+      (span.spanData as unknown as { type: string }).type = 'realtime_session';
+      finish(span);
+    });
+    const span = h.spans().find((s) => s.attributes['openai.agents.span.type'] === 'realtime_session');
+    expect(span?.name).toBe('realtime_session x');
+  });
+
+  it('records SDK errors as status ERROR, error.type and an exception event, with secrets scrubbed', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      finish(createFunctionSpan({ data: { name: 'pay', input: '{}' } }, trace), (s) => {
+        s.setError({ message: 'Error running tool with key sk-abcdefghijklmnopqrstuvwxyz123456', data: { type: 'ToolError' } });
+      });
+    });
+    const span = h.byName('execute_tool pay');
+    expect(span?.status).toEqual({ code: 'ERROR', message: 'Error running tool with key [REDACTED]' });
+    expect(span?.attributes['error.type']).toBe('ToolError');
+    expect(span?.events.map((e) => e.name)).toEqual(['exception']);
+    expect(JSON.stringify(h.spans())).not.toContain('sk-abcdefghij');
+  });
+
+  it('gives nested spans with the same name distinct names', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      const outer = createAgentSpan({ data: { name: 'Echo' } }, trace);
+      outer.start();
+      finish(createAgentSpan({ data: { name: 'Echo' } }, outer));
+      outer.end();
+    });
+    expect(h.spans().map((s) => s.name).sort()).toEqual(['Workflow', 'invoke_agent Echo', 'invoke_agent Echo (nested)']);
+  });
+});
+
+describe('OpenTelemetryTracingProcessor lifecycle', () => {
+  it('closes the root of a failed run, which the SDK never ends', async () => {
+    h = harness();
+    const trace = h.newTrace('Failing');
+    await trace.start();
+    finish(createTaskSpan({ data: { name: 'Agent workflow' } }, trace), (s) => s.setError({ message: 'Error in agent run' }));
+    const root = h.byName('Failing');
+    expect(root?.status.code).toBe('ERROR');
+    expect(h.processor.openTraceCount).toBe(0);
+  });
+
+  it('closes spans the SDK never ended when their trace ends, marked incomplete', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      createAgentSpan({ data: { name: 'Stuck' } }, trace).start();
+    });
+    expect(h.byName('invoke_agent Stuck')?.attributes['openai.agents.incomplete']).toBe(true);
+    expect(h.processor.openSpanCount).toBe(0);
+  });
+
+  it('bounds the spans it holds open when the SDK never ends them', async () => {
+    h = harness({ maxOpenSpans: 5 });
+    const trace = h.newTrace();
+    await trace.start();
+    for (let i = 0; i < 12; i += 1) createCustomSpan({ data: { name: `open ${i}`, data: {} } }, trace).start();
+    expect(h.processor.openSpanCount).toBe(5);
+    expect(h.spans().filter((s) => s.attributes['openai.agents.incomplete'] === true)).toHaveLength(7);
+    await trace.end();
+    expect(h.processor.openSpanCount).toBe(0);
+  });
+
+  it('never throws or rejects into the SDK, whatever it is given', async () => {
+    h = harness();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('hostile');
+        },
+      },
+    );
+    await expect(h.processor.onTraceStart(hostile as never)).resolves.toBeUndefined();
+    await expect(h.processor.onSpanStart(hostile as never)).resolves.toBeUndefined();
+    await expect(h.processor.onSpanEnd(hostile as never)).resolves.toBeUndefined();
+    await expect(h.processor.onTraceEnd(hostile as never)).resolves.toBeUndefined();
+    await expect(h.processor.onSpanEnd(null as never)).resolves.toBeUndefined();
+  });
+});
+
+describe('content capture', () => {
+  const runTool = async (): Promise<void> => {
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      finish(createFunctionSpan({ data: { name: 't', input: '{"a":1}' } }, trace), (s) => {
+        s.spanData.output = 'secret result';
+      });
+      finish(createGenerationSpan({ data: { model: 'm', input: [{ role: 'user', content: 'prompt' }] } }, trace));
+    });
+  };
+
+  it('captures content by default', async () => {
+    h = harness();
+    await runTool();
+    expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBe('secret result');
+  });
+
+  it('turns off with one option', async () => {
+    h = harness({ captureContent: false });
+    await runTool();
+    const tool = h.byName('execute_tool t');
+    expect(tool?.attributes['gen_ai.tool.call.result']).toBeUndefined();
+    expect(tool?.attributes['gen_ai.tool.name']).toBe('t');
+    expect(h.byName('chat m')?.attributes['gen_ai.input.messages']).toBeUndefined();
+  });
+
+  it('turns off with AGENTS_TRACING_CAPTURE_CONTENT=false, whatever the option says', async () => {
+    process.env.AGENTS_TRACING_CAPTURE_CONTENT = 'false';
+    h = harness({ captureContent: true });
+    await runTool();
+    expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
+  });
+
+  it("honours the SDK's OPENAI_AGENTS_DONT_LOG_TOOL_DATA and _MODEL_DATA", async () => {
+    process.env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA = '1';
+    h = harness();
+    await runTool();
+    expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBeUndefined();
+    expect(h.byName('chat m')?.attributes['gen_ai.input.messages']).toBe('[{"role":"user","content":"prompt"}]');
+    await h.stop();
+    delete process.env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA;
+    process.env.OPENAI_AGENTS_DONT_LOG_MODEL_DATA = 'true';
+    h = harness();
+    await runTool();
+    expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBe('secret result');
+    expect(h.byName('chat m')?.attributes['gen_ai.input.messages']).toBeUndefined();
+  });
+
+  it('shows every captured value to the redaction hook, which can change or drop it', async () => {
+    const sites: string[] = [];
+    h = harness({
+      redact: (value, site) => {
+        sites.push(`${site.spanType}:${site.attribute}`);
+        if (site.attribute === 'gen_ai.tool.call.result') return undefined;
+        return typeof value === 'string' ? value.replace('1', 'X') : value;
+      },
+    });
+    await runTool();
+    const tool = h.byName('execute_tool t');
+    expect(tool?.attributes['gen_ai.tool.call.result']).toBeUndefined();
+    expect(tool?.attributes['gen_ai.tool.call.arguments']).toBe('{"a":X}');
+    expect(sites).toEqual(
+      expect.arrayContaining(['function:gen_ai.tool.call.arguments', 'function:gen_ai.tool.call.result', 'generation:gen_ai.input.messages']),
+    );
+  });
+
+  it('keeps nothing of a value whose redaction hook throws', async () => {
+    h = harness({
+      redact: () => {
+        throw new Error('hook bug');
+      },
+    });
+    await runTool();
+    expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBe('[redact hook threw: Error: hook bug]');
+  });
+});
