@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import type * as GrpcJs from '@grpc/grpc-js';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { classifyExportError } from './classify-error.js';
+import type { ResolvedOtlpConfig } from './config.js';
+import { RenewingExporter } from './renewing-exporter.js';
+import { loadTls } from './tls.js';
+
+type HttpExporterConfig = NonNullable<ConstructorParameters<typeof ProtobufTraceExporter>[0]>;
+type GrpcExporterConfig = NonNullable<ConstructorParameters<typeof GrpcTraceExporter>[0]>;
+
+/**
+ * OpenTelemetry's own OTLP exporter for the resolved settings. Every setting is passed explicitly,
+ * so what the upstream exporter would read from the environment on its own is never used instead.
+ */
+export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter {
+  const tls = loadTls(config.tls);
+  if (config.protocol === 'grpc') {
+    const grpc = loadGrpc();
+    const metadata = new grpc.Metadata();
+    for (const [name, value] of Object.entries(config.headers)) metadata.set(name, value);
+    const credentials = config.secure
+      ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
+      : grpc.credentials.createInsecure();
+    const createExporter = () =>
+      new GrpcTraceExporter({
+        url: config.endpoint,
+        credentials,
+        metadata,
+        // The upstream option type is an enum whose values are these same two strings.
+        compression: config.compression as GrpcExporterConfig['compression'],
+        timeoutMillis: config.timeoutMillis,
+      });
+    return new RenewingExporter(createExporter, (error) => classifyExportError(error).status === 'UNAVAILABLE');
+  }
+
+  const httpConfig: HttpExporterConfig = {
+    url: config.endpoint,
+    headers: { ...config.headers },
+    compression: config.compression as HttpExporterConfig['compression'],
+    timeoutMillis: config.timeoutMillis,
+    httpAgentOptions: { keepAlive: true, ...tls },
+  };
+  return config.protocol === 'http/json' ? new JsonTraceExporter(httpConfig) : new ProtobufTraceExporter(httpConfig);
+}
+
+// @grpc/grpc-js takes ~70 ms to load: only gRPC users pay for it.
+function loadGrpc(): typeof GrpcJs {
+  return createRequire(import.meta.url)('@grpc/grpc-js') as typeof GrpcJs;
+}
