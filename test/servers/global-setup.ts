@@ -1,0 +1,34 @@
+/**
+ * Starts Jaeger and MLflow once for the integration project and hands their URLs to the tests
+ * (`inject('jaeger')`, `inject('mlflow')`). Tests that stop or restart a server start their own.
+ */
+import type { TestProject } from 'vitest/node';
+import { startJaeger } from './jaeger.js';
+import { startMlflow } from './mlflow.js';
+import { seconds } from './progress.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    jaeger: { otlpGrpcUrl: string; otlpHttpUrl: string; queryUrl: string };
+    mlflow: { trackingUri: string };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const began = Date.now();
+  const [jaeger, mlflow] = await Promise.allSettled([startJaeger(), startMlflow()]);
+  if (jaeger.status === 'rejected' || mlflow.status === 'rejected') {
+    await Promise.all(
+      [jaeger, mlflow].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
+    );
+    const errors = [jaeger, mlflow].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'Jaeger and MLflow failed to start');
+  }
+  console.log(`[servers] Jaeger and MLflow ready in ${seconds(Date.now() - began)}`);
+  const { otlpGrpcUrl, otlpHttpUrl, queryUrl } = jaeger.value;
+  project.provide('jaeger', { otlpGrpcUrl, otlpHttpUrl, queryUrl });
+  project.provide('mlflow', { trackingUri: mlflow.value.trackingUri });
+  return async () => {
+    await Promise.all([jaeger.value.stop(), mlflow.value.stop()]);
+  };
+}

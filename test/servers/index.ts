@@ -1,0 +1,11 @@
+export { JAEGER_VERSION, ensureJaeger, startJaeger, type JaegerServer } from './jaeger.js';
+export {
+  MLFLOW_VERSION,
+  ensureMlflow,
+  startMlflow,
+  type MlflowServer,
+  type StartMlflowOptions,
+} from './mlflow.js';
+export { startPostgres, type PostgresServer } from './postgres.js';
+export { cacheDir } from './cache.js';
+export type { LogLine } from './progress.js';
