@@ -1,0 +1,409 @@
+/**
+ * A small client for the MLflow tracking server's REST API: experiments, and traces read back with
+ * their spans. Routes as served by MLflow 3.17; errors are MlflowError with the server, the HTTP
+ * status and what to do, never a credential.
+ */
+import {
+  authorizationHeader,
+  resolveMlflowConfig,
+  secretsOf,
+  type MlflowAuth,
+  type MlflowConnectionOptions,
+  type MlflowEnv,
+} from './config.js';
+import { describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
+import { MLFLOW, TRACE_INFO_METADATA } from './mlflow-attributes.js';
+
+export interface MlflowExperiment {
+  experimentId: string;
+  name: string;
+  /** `active`, or `deleted` for an experiment in the trash. */
+  lifecycleStage: string;
+  artifactLocation?: string;
+}
+
+export type MlflowTraceState = 'OK' | 'ERROR' | 'IN_PROGRESS' | 'STATE_UNSPECIFIED';
+
+export interface MlflowTokenUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+}
+
+export interface MlflowTraceInfo {
+  /** `tr-` followed by the 32-hex OpenTelemetry trace id. */
+  traceId: string;
+  experimentId: string | undefined;
+  state: MlflowTraceState;
+  /** Start of the trace, ms since the epoch. */
+  requestTimeMs: number | undefined;
+  executionDurationMs: number | undefined;
+  /** `mlflow.traceName`: the workflow name. */
+  name: string | undefined;
+  /** `mlflow.trace.session`: the SDK group id. */
+  sessionId: string | undefined;
+  /** `mlflow.trace.user`. */
+  userId: string | undefined;
+  /** Sum of the token usage of the trace's model spans. */
+  tokenUsage: MlflowTokenUsage | undefined;
+  requestPreview: string | undefined;
+  responsePreview: string | undefined;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+export interface MlflowSpan {
+  /** 32 hex digits. */
+  traceId: string;
+  /** 16 hex digits. */
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** `mlflow.spanType`: AGENT, TOOL, CHAT_MODEL, … */
+  spanType: string | undefined;
+  inputs: unknown;
+  outputs: unknown;
+  tokenUsage: MlflowTokenUsage | undefined;
+  status: { code: 'OK' | 'ERROR' | 'UNSET'; message?: string };
+  /** Milliseconds since the epoch (MLflow keeps nanoseconds; this is rounded). */
+  startTimeMs: number;
+  endTimeMs: number | undefined;
+  /** Attribute values as MLflow returns them: JSON-valued attributes already decoded. */
+  attributes: Record<string, unknown>;
+}
+
+export interface MlflowTrace {
+  info: MlflowTraceInfo;
+  spans: MlflowSpan[];
+}
+
+export interface SearchTracesOptions {
+  experimentIds: readonly string[];
+  /** MLflow's search syntax, e.g. `tags.customer = 'acme'` or `trace.status = 'ERROR'`. */
+  filter?: string;
+  /** e.g. `['timestamp_ms DESC']`. */
+  orderBy?: readonly string[];
+  /** At most 500 (the server's limit). Default 100. */
+  maxResults?: number;
+  pageToken?: string;
+}
+
+export interface SearchTracesResult {
+  traces: MlflowTraceInfo[];
+  nextPageToken: string | undefined;
+}
+
+export interface MlflowClientOptions {
+  trackingUri: string;
+  auth?: MlflowAuth;
+  timeoutMillis?: number;
+}
+
+interface Request {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  operation: string;
+}
+
+export class MlflowClient {
+  readonly trackingUri: string;
+  readonly #auth: MlflowAuth;
+  readonly #timeoutMillis: number;
+
+  constructor(options: MlflowClientOptions) {
+    this.trackingUri = options.trackingUri.replace(/\/+$/, '');
+    this.#auth = options.auth ?? { scheme: 'none' };
+    this.#timeoutMillis = options.timeoutMillis ?? 10_000;
+  }
+
+  /** A client for the server named by options and MLFLOW_TRACKING_* variables. */
+  static fromEnv(options: MlflowConnectionOptions = {}, env: MlflowEnv = process.env): MlflowClient {
+    const config = resolveMlflowConfig(options, env);
+    return new MlflowClient({ trackingUri: config.trackingUri, auth: config.auth, timeoutMillis: config.timeoutMillis });
+  }
+
+  /** The experiment called `name`, or undefined when there is none. */
+  async getExperimentByName(name: string): Promise<MlflowExperiment | undefined> {
+    const request: Request = {
+      method: 'GET',
+      path: '/api/2.0/mlflow/experiments/get-by-name',
+      query: { experiment_name: name },
+      operation: `look up experiment "${name}"`,
+    };
+    const { status, text } = await this.#send(request);
+    // A missing experiment, as opposed to a route the server does not have.
+    if (status === 404 && text.includes('RESOURCE_DOES_NOT_EXIST')) return undefined;
+    if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
+    const answer = JSON.parse(text) as { experiment?: RawExperiment };
+    return answer.experiment ? toExperiment(answer.experiment) : undefined;
+  }
+
+  /** Creates an experiment and returns its id. */
+  async createExperiment(name: string): Promise<string> {
+    const answer = await this.#json<{ experiment_id: string }>({
+      method: 'POST',
+      path: '/api/2.0/mlflow/experiments/create',
+      body: { name },
+      operation: `create experiment "${name}"`,
+    });
+    return answer.experiment_id;
+  }
+
+  /** The id of experiment `name`, creating it when missing (safe when several processes race). */
+  async getOrCreateExperiment(name: string): Promise<string> {
+    const existing = await this.getExperimentByName(name);
+    if (existing) return activeExperimentId(existing, this.trackingUri);
+    try {
+      return await this.createExperiment(name);
+    } catch (error) {
+      // Another process created it between the lookup and the create.
+      const raced = error instanceof MlflowError && error.status === 400 ? await this.getExperimentByName(name) : undefined;
+      if (raced) return activeExperimentId(raced, this.trackingUri);
+      throw error;
+    }
+  }
+
+  /** Trace infos (no spans), newest first unless `orderBy` says otherwise. */
+  async searchTraces(options: SearchTracesOptions): Promise<SearchTracesResult> {
+    const answer = await this.#json<{ traces?: RawTraceInfo[]; next_page_token?: string }>({
+      method: 'POST',
+      path: '/api/3.0/mlflow/traces/search',
+      body: {
+        locations: options.experimentIds.map((experiment_id) => ({
+          type: 'MLFLOW_EXPERIMENT',
+          mlflow_experiment: { experiment_id },
+        })),
+        ...(options.filter ? { filter: options.filter } : {}),
+        order_by: options.orderBy ?? ['timestamp_ms DESC'],
+        max_results: options.maxResults ?? 100,
+        ...(options.pageToken ? { page_token: options.pageToken } : {}),
+      },
+      operation: 'search traces',
+    });
+    return { traces: (answer.traces ?? []).map(toTraceInfo), nextPageToken: answer.next_page_token || undefined };
+  }
+
+  /**
+   * A trace with its spans, or undefined when the server has none with this id. Accepts `tr-<hex>`
+   * or the bare 32-hex OpenTelemetry trace id. Spans that have not arrived yet are simply absent.
+   */
+  async getTrace(traceId: string): Promise<MlflowTrace | undefined> {
+    const id = toMlflowTraceId(traceId);
+    // batchGet returns whatever spans are stored; traces/get waits and fails on incomplete traces.
+    const answer = await this.#json<{ traces?: RawTrace[] }>({
+      method: 'GET',
+      path: '/api/3.0/mlflow/traces/batchGet',
+      query: { trace_ids: id },
+      operation: `get trace ${id}`,
+    });
+    const found = answer.traces?.find((trace) => trace.trace_info.trace_id === id);
+    return found ? { info: toTraceInfo(found.trace_info), spans: (found.spans ?? []).map(toSpan) } : undefined;
+  }
+
+  /** Sets a tag on a trace (shown in the UI's trace list, searchable as `tags.<key>`). */
+  async setTraceTag(traceId: string, key: string, value: string): Promise<void> {
+    const id = toMlflowTraceId(traceId);
+    await this.#json({
+      method: 'PATCH',
+      path: `/api/3.0/mlflow/traces/${encodeURIComponent(id)}/tags`,
+      body: { key, value },
+      operation: `set tag "${key}" on trace ${id}`,
+    });
+  }
+
+  async #json<T>(request: Request): Promise<T> {
+    const { status, text } = await this.#send(request);
+    if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  async #send(request: Request): Promise<{ status: number; text: string }> {
+    const url = new URL(`${this.trackingUri}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    try {
+      const response = await fetch(url, {
+        method: request.method,
+        headers: {
+          ...authorizationHeader(this.#auth),
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: AbortSignal.timeout(this.#timeoutMillis),
+      });
+      return { status: response.status, text: await response.text() };
+    } catch (error) {
+      throw this.#error(failureFromError(error), request);
+    }
+  }
+
+  #error(failure: MlflowFailure, request: Request): MlflowError {
+    const description = describeMlflowError(failure, {
+      trackingUri: this.trackingUri,
+      operation: request.operation,
+      auth: this.#auth,
+      timeoutMillis: this.#timeoutMillis,
+      secrets: secretsOf(this.#auth),
+    });
+    return new MlflowError({
+      ...description,
+      message: `${description.message} (${request.method} ${request.path})`,
+    });
+  }
+}
+
+function activeExperimentId(experiment: MlflowExperiment, trackingUri: string): string {
+  if (experiment.lifecycleStage === 'deleted') {
+    throw new MlflowError({
+      kind: 'deleted-experiment',
+      message:
+        `MLflow at ${trackingUri} has experiment "${experiment.name}" (id ${experiment.experimentId}) in the trash: ` +
+        'restore it (`mlflow experiments restore --experiment-id ' +
+        `${experiment.experimentId}\`) or choose another experiment name.`,
+    });
+  }
+  return experiment.experimentId;
+}
+
+/** `tr-<32 hex>` from either form. */
+export function toMlflowTraceId(traceId: string): string {
+  return traceId.startsWith('tr-') ? traceId : `tr-${traceId}`;
+}
+
+interface RawExperiment {
+  experiment_id: string;
+  name: string;
+  lifecycle_stage?: string;
+  artifact_location?: string;
+}
+
+interface RawTraceInfo {
+  trace_id: string;
+  trace_location?: { mlflow_experiment?: { experiment_id?: string } };
+  request_time?: string;
+  execution_duration?: string;
+  state?: string;
+  request_preview?: string;
+  response_preview?: string;
+  trace_metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/** OTLP's AnyValue as MLflow's REST layer writes it. */
+interface RawAnyValue {
+  string_value?: string;
+  bool_value?: boolean;
+  int_value?: number | string;
+  double_value?: number | string;
+  bytes_value?: string;
+  array_value?: { values?: RawAnyValue[] };
+  kvlist_value?: { values?: RawKeyValue[] };
+}
+
+interface RawKeyValue {
+  key: string;
+  value?: RawAnyValue;
+}
+
+interface RawSpan {
+  trace_id: string;
+  span_id: string;
+  parent_span_id?: string;
+  name: string;
+  start_time_unix_nano: number | string;
+  end_time_unix_nano?: number | string;
+  attributes?: RawKeyValue[];
+  status?: { code?: string; message?: string };
+}
+
+interface RawTrace {
+  trace_info: RawTraceInfo;
+  spans?: RawSpan[];
+}
+
+function toExperiment(raw: RawExperiment): MlflowExperiment {
+  return {
+    experimentId: raw.experiment_id,
+    name: raw.name,
+    lifecycleStage: raw.lifecycle_stage ?? 'active',
+    ...(raw.artifact_location ? { artifactLocation: raw.artifact_location } : {}),
+  };
+}
+
+function toTraceInfo(raw: RawTraceInfo): MlflowTraceInfo {
+  const tags = raw.tags ?? {};
+  const metadata = raw.trace_metadata ?? {};
+  return {
+    traceId: raw.trace_id,
+    experimentId: raw.trace_location?.mlflow_experiment?.experiment_id,
+    state: (raw.state ?? 'STATE_UNSPECIFIED') as MlflowTraceState,
+    requestTimeMs: raw.request_time ? Date.parse(raw.request_time) : undefined,
+    executionDurationMs: raw.execution_duration ? Math.round(Number.parseFloat(raw.execution_duration) * 1000) : undefined,
+    name: tags[MLFLOW.TRACE_NAME_TAG],
+    sessionId: metadata[TRACE_INFO_METADATA.SESSION],
+    userId: metadata[TRACE_INFO_METADATA.USER],
+    tokenUsage: parseJsonObject(metadata[TRACE_INFO_METADATA.TOKEN_USAGE]) as MlflowTokenUsage | undefined,
+    requestPreview: raw.request_preview,
+    responsePreview: raw.response_preview,
+    tags,
+    metadata,
+  };
+}
+
+function toSpan(raw: RawSpan): MlflowSpan {
+  const attributes: Record<string, unknown> = {};
+  for (const { key, value } of raw.attributes ?? []) attributes[key] = decodeAnyValue(value);
+  const code = raw.status?.code;
+  const endTime = raw.end_time_unix_nano;
+  return {
+    traceId: base64ToHex(raw.trace_id),
+    spanId: base64ToHex(raw.span_id),
+    parentSpanId: raw.parent_span_id ? base64ToHex(raw.parent_span_id) : undefined,
+    name: raw.name,
+    spanType: typeof attributes[MLFLOW.SPAN_TYPE] === 'string' ? (attributes[MLFLOW.SPAN_TYPE] as string) : undefined,
+    inputs: attributes[MLFLOW.SPAN_INPUTS],
+    outputs: attributes[MLFLOW.SPAN_OUTPUTS],
+    tokenUsage: asObject(attributes[MLFLOW.TOKEN_USAGE]) as MlflowTokenUsage | undefined,
+    status: {
+      code: code === 'STATUS_CODE_OK' ? 'OK' : code === 'STATUS_CODE_ERROR' ? 'ERROR' : 'UNSET',
+      ...(raw.status?.message ? { message: raw.status.message } : {}),
+    },
+    startTimeMs: Number(raw.start_time_unix_nano) / 1e6,
+    endTimeMs: endTime === undefined ? undefined : Number(endTime) / 1e6,
+    attributes,
+  };
+}
+
+function decodeAnyValue(value: RawAnyValue | undefined): unknown {
+  if (value === undefined) return null;
+  if (value.string_value !== undefined) return value.string_value;
+  if (value.bool_value !== undefined) return value.bool_value;
+  if (value.int_value !== undefined) return Number(value.int_value);
+  if (value.double_value !== undefined) return Number(value.double_value);
+  if (value.bytes_value !== undefined) return value.bytes_value;
+  if (value.array_value !== undefined) return (value.array_value.values ?? []).map(decodeAnyValue);
+  if (value.kvlist_value !== undefined) {
+    return Object.fromEntries((value.kvlist_value.values ?? []).map((kv) => [kv.key, decodeAnyValue(kv.value)]));
+  }
+  return null;
+}
+
+function base64ToHex(value: string): string {
+  return Buffer.from(value, 'base64').toString('hex');
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    return asObject(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,177 @@
+import { diag } from '@opentelemetry/api';
+import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { MlflowClient } from './client.js';
+import {
+  authorizationHeader,
+  resolveMlflowConfig,
+  secretsOf,
+  type MlflowConfig,
+  type MlflowConnectionOptions,
+  type MlflowEnv,
+  type MlflowExperimentRef,
+} from './config.js';
+import { describeMlflowError, failureFromError, MlflowError } from './errors.js';
+import { ExportReporter, type MlflowExportStats, type MlflowLogger } from './export-reporter.js';
+import { toMlflowAttributes } from './mlflow-attributes.js';
+import { onceSuccessful } from './once.js';
+import { isRootSpan, withExtraAttributes } from './span-view.js';
+import { TraceSummaries } from './trace-summaries.js';
+
+/** The header MLflow's OTLP endpoint requires. */
+export const MLFLOW_EXPERIMENT_ID_HEADER = 'x-mlflow-experiment-id';
+const OTLP_TRACES_PATH = '/v1/traces';
+
+export interface MlflowSpanExporterOptions extends MlflowConnectionOptions {
+  /** Where problems are reported, once each. Default: OpenTelemetry's `diag`. */
+  logger?: MlflowLogger;
+  /** Called for every batch that could not be delivered. */
+  onError?(error: MlflowError, spanCount: number): void;
+}
+
+/**
+ * Sends spans to an MLflow tracking server's OTLP endpoint (`{trackingUri}/v1/traces`, MLflow
+ * ≥ 3.6 with a SQL store), adding the `mlflow.*` attributes its UI reads. The experiment named by
+ * `experimentName` is looked up (or created) once, on the first export.
+ *
+ * Throws MlflowConfigError when the configuration cannot work.
+ */
+export class MlflowSpanExporter implements SpanExporter {
+  readonly #config: MlflowConfig;
+  readonly #client: MlflowClient;
+  readonly #reporter: ExportReporter;
+  readonly #summaries = new TraceSummaries();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #otlp: () => Promise<OTLPTraceExporter>;
+  #created: OTLPTraceExporter | undefined;
+  #experimentId: string | undefined;
+  #shutDown = false;
+
+  constructor(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env) {
+    const { logger, onError, ...connection } = options;
+    this.#config = resolveMlflowConfig(connection, env);
+    this.#client = new MlflowClient({
+      trackingUri: this.#config.trackingUri,
+      auth: this.#config.auth,
+      timeoutMillis: this.#config.timeoutMillis,
+    });
+    this.#reporter = new ExportReporter(
+      this.#config.trackingUri,
+      logger ?? diag.createComponentLogger({ namespace: '@agents-tracing/exporter-mlflow' }),
+      onError,
+    );
+    this.#otlp = onceSuccessful(async () => {
+      this.#experimentId = await this.#resolveExperimentId(this.#config.experiment);
+      this.#created = new OTLPTraceExporter({
+        url: `${this.#config.trackingUri}${OTLP_TRACES_PATH}`,
+        headers: { ...authorizationHeader(this.#config.auth), [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId },
+        timeoutMillis: this.#config.timeoutMillis,
+      });
+      return this.#created;
+    });
+  }
+
+  /** The tracking server spans go to (no credentials). */
+  get trackingUri(): string {
+    return this.#config.trackingUri;
+  }
+
+  /** The experiment as configured; `experimentId` once it is known. */
+  get experiment(): MlflowExperimentRef & { experimentId?: string } {
+    return this.#experimentId === undefined ? this.#config.experiment : { ...this.#config.experiment, experimentId: this.#experimentId };
+  }
+
+  /** A REST client for the same server and credentials, to read traces back or tag them. */
+  get client(): MlflowClient {
+    return this.#client;
+  }
+
+  get stats(): MlflowExportStats {
+    return this.#reporter.stats;
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    if (this.#shutDown) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('MlflowSpanExporter is shut down') });
+      return;
+    }
+    // Views are made now, in the order spans ended, so a root sees what its descendants told it.
+    const views = this.#views(spans);
+    const pending = this.#send(views).then(resultCallback);
+    this.#pending.add(pending);
+    void pending.finally(() => this.#pending.delete(pending));
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this.#pending]);
+    await this.#created?.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    await this.forceFlush();
+    await this.#created?.shutdown();
+  }
+
+  #views(spans: ReadableSpan[]): ReadableSpan[] {
+    // Descendants first: a root exported in the same batch as its runs still gets their summary.
+    for (const span of spans) {
+      if (isRootSpan(span)) continue;
+      this.#summaries.add(
+        span.spanContext().traceId,
+        span.attributes,
+        hrTimeToMilliseconds(span.startTime),
+        hrTimeToMilliseconds(span.endTime),
+      );
+    }
+    return spans.map((span) => {
+      const root = isRootSpan(span);
+      const summary = root ? this.#summaries.take(span.spanContext().traceId) : undefined;
+      return withExtraAttributes(span, toMlflowAttributes(span.attributes, span.name, root, summary));
+    });
+  }
+
+  async #send(views: ReadableSpan[]): Promise<ExportResult> {
+    let otlp: OTLPTraceExporter;
+    try {
+      otlp = await this.#otlp();
+    } catch (error) {
+      return this.#failed(error instanceof MlflowError ? error : this.#describe(error), views.length);
+    }
+    const result = await new Promise<ExportResult>((resolve) => otlp.export(views, resolve));
+    if (result.code === ExportResultCode.SUCCESS) {
+      this.#reporter.exported(views.length);
+      return result;
+    }
+    return this.#failed(this.#describe(result.error), views.length);
+  }
+
+  async #resolveExperimentId(experiment: MlflowExperimentRef): Promise<string> {
+    return 'id' in experiment ? experiment.id : this.#client.getOrCreateExperiment(experiment.name);
+  }
+
+  #describe(error: unknown): MlflowError {
+    return new MlflowError(
+      describeMlflowError(failureFromError(error), {
+        trackingUri: this.#config.trackingUri,
+        operation: 'export spans',
+        ...(this.#experimentId === undefined ? {} : { experimentId: this.#experimentId }),
+        auth: this.#config.auth,
+        timeoutMillis: this.#config.timeoutMillis,
+        secrets: secretsOf(this.#config.auth),
+      }),
+    );
+  }
+
+  #failed(error: MlflowError, spanCount: number): ExportResult {
+    this.#reporter.failed(error, spanCount);
+    return { code: ExportResultCode.FAILED, error };
+  }
+}
+
+/** An MlflowSpanExporter configured from options and the MLFLOW_* environment variables. */
+export function createMlflowSpanExporter(options: MlflowSpanExporterOptions = {}): MlflowSpanExporter {
+  return new MlflowSpanExporter(options);
+}
