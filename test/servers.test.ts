@@ -3,6 +3,9 @@
  * the real OTLP exporters must read back as the same tree the in-memory exporter saw.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -27,6 +30,7 @@ import {
   readMlflowTrace,
 } from '@agents-tracing/testing';
 import { acceptsConnections } from './servers/network.js';
+import { startServerProcess, waitUntilReady } from './servers/process.js';
 import { startJaeger, startMlflow, startPostgres, type JaegerServer } from './servers/index.js';
 
 const SERVICE = 'servers-test';
@@ -35,7 +39,9 @@ const SERVICE = 'servers-test';
  * Sends checkout → reserve stock → charge card through `exporter`, with every attribute type, an
  * event and an ERROR status. Returns the trace id and the tree the in-memory exporter recorded.
  */
-async function sendTrace(exporter: SpanExporter): Promise<{ traceId: string; sent: SpanTreeNode[] }> {
+async function sendTrace(
+  exporter: SpanExporter,
+): Promise<{ traceId: string; sent: SpanTreeNode[] }> {
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE }),
@@ -83,7 +89,11 @@ function spanNamed(roots: SpanTreeNode[], name: string): SpanTreeNode {
 
 /** MLflow keeps everything but the span kind. */
 function withoutKinds(roots: SpanTreeNode[]): SpanTreeNode[] {
-  return roots.map((node) => ({ ...node, kind: 'INTERNAL', children: withoutKinds(node.children) }));
+  return roots.map((node) => ({
+    ...node,
+    kind: 'INTERNAL',
+    children: withoutKinds(node.children),
+  }));
 }
 
 describe('Jaeger', () => {
@@ -154,12 +164,29 @@ describe('a Jaeger of its own', () => {
     const lost = await fetch(`${queryUrl}/api/v3/traces/${before.traceId}`);
     expect(lost.status).toBe(404);
     const after = await sendTrace(new OtlpGrpcExporter({ url: otlpGrpcUrl }));
-    await expect(readJaegerTrace(queryUrl, after.traceId, { expectSpans: 3 })).resolves.toMatchObject({
-      spanCount: 3,
-    });
+    const reread = await readJaegerTrace(queryUrl, after.traceId, { expectSpans: 3 });
+    expect(reread.spanCount).toBe(3);
 
     await jaeger.stop();
     expect(await acceptsConnections(Number(new URL(otlpGrpcUrl).port))).toBe(false);
+  });
+});
+
+describe('server startup', () => {
+  it('fails with the tail of the log when the server exits before it is ready', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'servers-test-'));
+    try {
+      const script = 'echo "listen tcp: address already in use"; exit 3';
+      const server = startServerProcess('sh', ['-c', script], { logFile: join(dir, 'server.log') });
+
+      const ready = waitUntilReady(server, 'Broken server', async () => false, 10_000);
+
+      await expect(ready).rejects.toThrow(
+        /Broken server exited during startup\n--- last lines of .*server\.log ---\nlisten tcp: address/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -18,11 +18,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const began = Date.now();
   const [jaeger, mlflow] = await Promise.allSettled([startJaeger(), startMlflow()]);
   if (jaeger.status === 'rejected' || mlflow.status === 'rejected') {
-    await Promise.all(
-      [jaeger, mlflow].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)),
-    );
-    const errors = [jaeger, mlflow].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-    throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'Jaeger and MLflow failed to start');
+    const results = [jaeger, mlflow];
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    throw errors.length === 1
+      ? errors[0]
+      : new AggregateError(errors, 'Jaeger and MLflow failed to start');
   }
   console.log(`[servers] Jaeger and MLflow ready in ${seconds(Date.now() - began)}`);
   const { otlpGrpcUrl, otlpHttpUrl, queryUrl } = jaeger.value;

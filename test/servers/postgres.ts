@@ -34,12 +34,15 @@ async function ensurePostgres(log: LogLine, logFile: string): Promise<string> {
     throw new Error('PostgreSQL is not installed: run `apt-get install -y postgresql` as root');
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await timedStep(log, 'postgres', 'installing Debian package postgresql …', 'installed', async () => {
+  const install = async () => {
     await runCommand('apt-get', ['update'], { logFile, env });
     await runCommand('apt-get', ['install', '-y', 'postgresql'], { logFile, env });
-  });
+  };
+  await timedStep(log, 'postgres', 'installing Debian package postgresql …', 'installed', install);
   const installed = await findPostgresBin();
-  if (!installed) throw new Error(`postgresql installed but no server under ${DEBIAN_POSTGRES_ROOT}`);
+  if (!installed) {
+    throw new Error(`postgresql installed but no server under ${DEBIAN_POSTGRES_ROOT}`);
+  }
   return installed;
 }
 

@@ -91,8 +91,8 @@ export async function runCommand(
     child.once('close', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
   });
   if (code !== 0) {
-    const tail = await logTail(options.logFile);
-    throw new Error(withLog(`${command} ${args.join(' ')} failed (${code})`, tail, options.logFile));
+    const message = `${command} ${args.join(' ')} failed (${code})`;
+    throw new Error(withLog(message, await logTail(options.logFile), options.logFile));
   }
   return Buffer.concat(stdout).toString('utf8');
 }

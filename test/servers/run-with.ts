@@ -33,7 +33,9 @@ export async function runWithServer<S extends StartedServer>(
       console.error(`could not run ${command}: ${error.message}`);
       resolve(127);
     });
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    child.once('exit', (code, signal) =>
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)),
+    );
   });
   await server.stop();
   return exitCode;

@@ -11,7 +11,8 @@ export class MlflowRestError extends Error {
     readonly errorCode: string | undefined,
     detail: string,
   ) {
-    super(`MLflow ${method} ${path} answered ${status}${errorCode ? ` ${errorCode}` : ''}: ${detail}`);
+    const code = errorCode ? ` ${errorCode}` : '';
+    super(`MLflow ${method} ${path} answered ${status}${code}: ${detail}`);
     this.name = 'MlflowRestError';
   }
 }
@@ -41,7 +42,9 @@ export interface MlflowRequest {
 export async function mlflowRequest<T>(trackingUri: string, request: MlflowRequest): Promise<T> {
   const url = new URL(request.path, trackingUri.replace(/\/*$/, '/'));
   for (const [name, value] of Object.entries(request.query ?? {})) {
-    for (const item of typeof value === 'string' ? [value] : value) url.searchParams.append(name, item);
+    for (const item of typeof value === 'string' ? [value] : value) {
+      url.searchParams.append(name, item);
+    }
   }
   const response = await fetch(url, {
     method: request.method,

@@ -13,6 +13,7 @@
  * - added: `mlflow.traceRequestId` on every span (dropped here, it repeats the trace id), and
  *   `mlflow.spanType` derived from `gen_ai.operation.name` when a span has none (kept).
  * Compare only what is kept; compare JSON-valued attributes by their decoded value.
+ * (`GET /api/3.0/mlflow/traces/{id}` answers the trace info only; the spans come from batchGet.)
  */
 import {
   buildSpanTree,
@@ -112,7 +113,8 @@ function toFlatSpan(span: MlflowSpan): FlatSpan {
     spanId: base64ToHex(span.span_id),
     ...(span.parent_span_id ? { parentSpanId: base64ToHex(span.parent_span_id) } : {}),
     startTime,
-    endTime: span.end_time_unix_nano === undefined ? startTime : nanosToMillis(span.end_time_unix_nano),
+    endTime:
+      span.end_time_unix_nano === undefined ? startTime : nanosToMillis(span.end_time_unix_nano),
     status: spanStatus(STATUS_CODES[span.status?.code ?? ''] ?? 'UNSET', span.status?.message),
     attributes: attributesOf(span.attributes, MLFLOW_ADDED_ATTRIBUTES),
     events: (span.events ?? []).map((event) => ({
@@ -146,7 +148,10 @@ export interface MlflowTraceInfo {
   tags: Record<string, string>;
   /** Includes `mlflow.trace.session`, `mlflow.trace.user`, `mlflow.trace.tokenUsage`. */
   metadata: Record<string, string>;
-  /** MLflow's aggregate of the spans' `mlflow.chat.tokenUsage`. */
+  /**
+   * MLflow's trace total of `mlflow.chat.tokenUsage`: it sums the topmost spans that carry it and
+   * skips spans whose ancestor already has usage, so usage rolled up on a parent wins.
+   */
   tokenUsage: MlflowTokenUsage | undefined;
 }
 

@@ -15,7 +15,7 @@ export function toAttributeValue(value: unknown): AttributeValue {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Nanoseconds since the epoch → milliseconds, computed as OpenTelemetry's `hrTimeToMilliseconds`. */
+/** Nanoseconds since the epoch → milliseconds, computed as OpenTelemetry's hrTimeToMilliseconds. */
 export function nanosToMillis(nanos: string | number | bigint): number {
   const total = BigInt(nanos);
   const seconds = total / 1_000_000_000n;
