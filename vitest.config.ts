@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/servers/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 900_000,
         },

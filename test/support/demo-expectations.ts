@@ -30,7 +30,7 @@ const handoff = (to: string): ExpectedSpan => ({
   attributes: { 'openai.agents.handoff.from': 'Triage', 'openai.agents.handoff.to': to },
 });
 
-const tool = (name: string, args: string, result: ExpectedSpan['attributes'][string] | undefined, extra: Partial<ExpectedSpan> = {}): ExpectedSpan => ({
+const tool = (name: string, args: string, result: NonNullable<ExpectedSpan['attributes']>[string] | undefined, extra: Partial<ExpectedSpan> = {}): ExpectedSpan => ({
   name: `execute_tool ${name}`,
   kind: 'INTERNAL',
   attributes: {
