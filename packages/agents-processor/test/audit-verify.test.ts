@@ -107,7 +107,7 @@ describe('verifyTraceDigest', () => {
   });
 
   it('says OK after what backends legitimately do: text for typed values, coarser or finer times, their own attributes', () => {
-    const asStoredElsewhere = signedRun().map((s) => ({
+    const asStoredElsewhere = signedRun().map((s): FlatSpan => ({
       ...s,
       kind: 'INTERNAL' as const,
       startTime: s.startTime + 0.0004,
