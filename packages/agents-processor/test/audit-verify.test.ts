@@ -204,9 +204,11 @@ describe('verifyTraceDigest', () => {
   });
 
   it('fails when the digest differs from a copy kept elsewhere', () => {
-    const report = verifyTraceDigest(signedRun(), { expectedDigest: 'ab'.repeat(32) });
+    const digest = signedRun()[0]!.attributes[DIGEST_ATTRIBUTES.DIGEST] as string;
+    expect(verifyTraceDigest(signedRun(), { keptDigests: [{ where: 'the audit log', digest: digest.toUpperCase() }] }).verdict).toBe('ok');
+    const report = verifyTraceDigest(signedRun(), { keptDigests: [{ where: 'the audit log', digest: 'ab'.repeat(32) }] });
     expect(report.verdict).toBe('tampered');
-    expect(report.notes.join('\n')).toContain('was kept for it');
+    expect(report.notes).toContain(`the trace carries digest ${digest}, but the audit log keeps ${'ab'.repeat(32)}`);
   });
 
   describe('keyed', () => {

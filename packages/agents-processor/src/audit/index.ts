@@ -32,6 +32,7 @@ export {
   type ChangedSpan,
   type ExtraSpan,
   type FieldChange,
+  type KeptDigest,
   type MissingSpan,
   type Verdict,
   type VerificationReport,

@@ -56,12 +56,18 @@ export interface VerificationReport {
 export interface VerifyOptions {
   /** The key of a keyed digest. */
   key?: AuditKey;
-  /** A digest kept elsewhere (copied at run time, or MLflow's trace tag): the record must match it. */
-  expectedDigest?: string;
+  /** Copies of the digest kept elsewhere (taken at run time, MLflow's trace tag): the record must match each. */
+  keptDigests?: readonly KeptDigest[];
   /** The record to use when no span carries one (the root span was deleted): MLflow's trace tags. */
   fallbackRecord?: DigestRecord;
   /** Spans the record does not cover (an application's own spans inside a tool) are listed, not failed. */
   allowUncovered?: boolean;
+}
+
+export interface KeptDigest {
+  /** Where the copy was kept, for the report: "the MLflow trace tag", "--digest". */
+  where: string;
+  digest: string;
 }
 
 interface Holder {
@@ -170,10 +176,9 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
   if (!keyed && options.key) {
     notes.push('the digest is not keyed: it shows edits, but anyone could have made it');
   }
-  const expectedMismatch =
-    options.expectedDigest !== undefined && options.expectedDigest.toLowerCase() !== record.digest;
-  if (expectedMismatch) {
-    notes.push(`the trace carries digest ${record.digest}, but ${options.expectedDigest} was kept for it`);
+  const keptMismatches = (options.keptDigests ?? []).filter((kept) => kept.digest.toLowerCase() !== record.digest);
+  for (const kept of keptMismatches) {
+    notes.push(`the trace carries digest ${record.digest}, but ${kept.where} keeps ${kept.digest}`);
   }
   if (digestMatches === false && changed.length === 0 && extra.length === 0) {
     notes.push(
@@ -190,7 +195,7 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
     missing.length > 0 ||
     (extra.length > 0 && !options.allowUncovered) ||
     digestMatches === false ||
-    expectedMismatch;
+    keptMismatches.length > 0;
   const verdict: Verdict = failed ? 'tampered' : digestMatches === undefined ? 'key-required' : 'ok';
   return {
     verdict,
