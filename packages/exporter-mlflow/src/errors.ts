@@ -200,11 +200,12 @@ function redact(text: string, secrets: readonly string[]): string {
 /** Turns what a transport threw or reported into an MlflowFailure. */
 export function failureFromError(error: unknown): MlflowFailure {
   const record = asRecord(error);
+  // Before the status check: a DOMException has a numeric `code` too.
+  if (record?.name === 'TimeoutError' || record?.message === 'Request timed out') return { type: 'timeout' };
   // OTLPExporterError: `code` is the HTTP status and `data` the response body.
-  if (record && typeof record.code === 'number') {
+  if (record?.name === 'OTLPExporterError' && typeof record.code === 'number') {
     return { type: 'http', status: record.code, ...(typeof record.data === 'string' ? { body: record.data } : {}) };
   }
-  if (record?.name === 'TimeoutError' || record?.message === 'Request timed out') return { type: 'timeout' };
   // fetch wraps the socket error in `cause`; Node's http module throws it directly.
   const socketCode = stringField(asRecord(record?.cause), 'code') ?? stringField(record, 'code');
   const detail = stringField(record, 'message');
