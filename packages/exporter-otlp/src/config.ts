@@ -1,7 +1,7 @@
 import { OtlpConfigError } from './config-error.js';
 import { resolveEndpoint } from './endpoint.js';
 import { readVariable, variableNames, type ConfigSource, type Env } from './env.js';
-import { mergeHeaders, parseOtlpHeaders } from './headers.js';
+import { headerProblem, mergeHeaders, parseOtlpHeaders } from './headers.js';
 import type { OtlpCompression, OtlpConnectionOptions, OtlpProtocol, Pem } from './options.js';
 
 /** Certificate or key material: given as PEM, or named by a variable as a file to read. */
@@ -114,6 +114,10 @@ function resolveHeaders(option: Record<string, string> | undefined, env: Env, wa
     }
   }
   if (option !== undefined && Object.keys(option).length > 0) {
+    for (const [name, value] of Object.entries(option)) {
+      const problem = headerProblem(name, String(value));
+      if (problem !== undefined) throw new OtlpConfigError(`OTLP exporter option headers: header ${problem}.`);
+    }
     headerSources.push('option');
     sets.push(option);
   }

@@ -25,9 +25,24 @@ export function parseOtlpHeaders(raw: string | undefined): ParsedHeaders {
     else if (name === undefined || value === undefined) problems.push(`${label} is not valid percent-encoding and was ignored`);
     else if (name === '') problems.push(`${label} has an empty name and was ignored`);
     else if (value === '') problems.push(`${label} has an empty value and was ignored`);
-    else headers[name] = value;
+    else {
+      const problem = headerProblem(name, value);
+      if (problem === undefined) headers[name] = value;
+      else problems.push(`${problem} and was ignored`);
+    }
   });
   return { headers, problems };
+}
+
+// What both HTTP/1.1 and gRPC metadata accept: a token for the name, printable ASCII for the value.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\x20-\x7E]*$/;
+
+/** Why a header cannot be sent ("name … has …"), described without its value; undefined when it can. */
+export function headerProblem(name: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(name)) return `name "${name}" has characters a header name cannot carry`;
+  if (!HEADER_VALUE.test(value)) return `"${name}" has a value with characters other than printable ASCII`;
+  return undefined;
 }
 
 function decode(text: string): string | undefined {

@@ -188,6 +188,18 @@ describe('resolveOtlpConfig: headers', () => {
     ]);
     expect(config.warnings.join()).not.toContain('%E0');
   });
+
+  it('refuses headers that HTTP or gRPC cannot carry, without showing the value', () => {
+    const config = resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'x%20name=1,x-token=s%C3%A9cret%0A,ok=2' });
+    expect(config.headers).toEqual({ ok: '2' });
+    expect(config.warnings).toEqual([
+      'OTEL_EXPORTER_OTLP_HEADERS: header name "x name" has characters a header name cannot carry and was ignored.',
+      'OTEL_EXPORTER_OTLP_HEADERS: header "x-token" has a value with characters other than printable ASCII and was ignored.',
+    ]);
+    expect(() => resolveOtlpConfig({ headers: { authorization: 'Bearer abc\r\nX: y' } }, {})).toThrow(
+      'OTLP exporter option headers: header "authorization" has a value with characters other than printable ASCII.',
+    );
+  });
 });
 
 describe('resolveOtlpConfig: timeout and compression', () => {

@@ -11,7 +11,7 @@ describe('parseOtlpHeaders', () => {
   });
 
   it('decodes percent-encoding in names and values', () => {
-    expect(parseOtlpHeaders('x%20name=a%20b%2Cc%3Dd').headers).toEqual({ 'x name': 'a b,c=d' });
+    expect(parseOtlpHeaders('x%2Dname=a%20b%2Cc%3Dd').headers).toEqual({ 'x-name': 'a b,c=d' });
   });
 
   it('reports an entry with an empty name by position', () => {

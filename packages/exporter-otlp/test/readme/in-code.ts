@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
+
+export function tracingToCollector() {
+  const exporter = createOtlpSpanExporter({
+    // Every option is optional: the OTEL_EXPORTER_OTLP_* variables fill in the rest.
+    protocol: 'grpc',
+    endpoint: 'https://otel-collector.internal:4317',
+    headers: { authorization: `Bearer ${process.env.OTEL_TOKEN}` },
+    certificate: readFileSync('/etc/ssl/internal-ca.pem'),
+    retry: { maxElapsedMillis: 60_000 }, // or false
+    logger: console, // default: OpenTelemetry's diag
+    onError: (failure) => console.error(`dropped ${failure.spanCount} spans (${failure.kind})`),
+  });
+  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  provider.register();
+
+  // Later: { exportedSpans, retriedSpans, failedSpans, lastError? }
+  const stats = exporter.getStats();
+  return { provider, stats };
+}
