@@ -99,7 +99,7 @@ function parseUrl(url: string): URL | undefined {
 }
 
 /** "(from OTEL_EXPORTER_OTLP_ENDPOINT)", for messages that should say where a value came from. */
-export function describeEndpointSource(source: ConfigSource): string {
+function describeEndpointSource(source: ConfigSource): string {
   if (source === 'option') return '(from the endpoint option)';
   if (source === 'default') return '(the default)';
   return `(from ${source})`;

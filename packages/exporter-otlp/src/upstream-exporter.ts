@@ -12,10 +12,7 @@ import { loadTls } from './tls.js';
 type HttpExporterConfig = NonNullable<ConstructorParameters<typeof ProtobufTraceExporter>[0]>;
 type GrpcExporterConfig = NonNullable<ConstructorParameters<typeof GrpcTraceExporter>[0]>;
 
-/**
- * OpenTelemetry's own OTLP exporter for the resolved settings. Every setting is passed explicitly,
- * so what the upstream exporter would read from the environment on its own is never used instead.
- */
+/** OpenTelemetry's own OTLP exporter for the resolved settings, every one passed explicitly. */
 export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter {
   const tls = loadTls(config.tls);
   if (config.protocol === 'grpc') {
@@ -25,15 +22,15 @@ export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter
     const credentials = config.secure
       ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
       : grpc.credentials.createInsecure();
-    const createExporter = () =>
-      new GrpcTraceExporter({
-        url: config.endpoint,
-        credentials,
-        metadata,
-        // The upstream option type is an enum whose values are these same two strings.
-        compression: config.compression as GrpcExporterConfig['compression'],
-        timeoutMillis: config.timeoutMillis,
-      });
+    const grpcConfig: GrpcExporterConfig = {
+      url: config.endpoint,
+      credentials,
+      metadata,
+      // The upstream option type is an enum whose values are these same two strings.
+      compression: config.compression as GrpcExporterConfig['compression'],
+      timeoutMillis: config.timeoutMillis,
+    };
+    const createExporter = () => buildWithoutOtlpVariables(() => new GrpcTraceExporter(grpcConfig));
     return new RenewingExporter(createExporter, (error) => classifyExportError(error).status === 'UNAVAILABLE');
   }
 
@@ -44,7 +41,25 @@ export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter
     timeoutMillis: config.timeoutMillis,
     httpAgentOptions: { keepAlive: true, ...tls },
   };
-  return config.protocol === 'http/json' ? new JsonTraceExporter(httpConfig) : new ProtobufTraceExporter(httpConfig);
+  return buildWithoutOtlpVariables(() =>
+    config.protocol === 'http/json' ? new JsonTraceExporter(httpConfig) : new ProtobufTraceExporter(httpConfig),
+  );
+}
+
+/**
+ * The upstream exporters read OTEL_EXPORTER_OTLP_* themselves while they are built and merge what
+ * they find under the settings they are given: headers this package rejected or took from another
+ * environment would come back. Every setting is resolved already, so the variables are hidden for
+ * the (synchronous) construction and put back at once.
+ */
+function buildWithoutOtlpVariables<T>(build: () => T): T {
+  const hidden = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_EXPORTER_OTLP_'));
+  for (const [name] of hidden) delete process.env[name];
+  try {
+    return build();
+  } finally {
+    for (const [name, value] of hidden) process.env[name] = value;
+  }
 }
 
 // @grpc/grpc-js takes ~70 ms to load: only gRPC users pay for it.

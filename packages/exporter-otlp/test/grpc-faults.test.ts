@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ExportResultCode } from '@opentelemetry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOtlpSpanExporter, type OtlpExporterOptions, type OtlpSpanExporter } from '../src/index.js';
 import { countContaining, exportAsync } from './support/export.js';
 import { startGrpcCollector, type GrpcCollector } from './support/grpc-collector.js';
@@ -14,6 +14,7 @@ const FAST_RETRIES = { initialDelayMillis: 20, maxDelayMillis: 100, maxElapsedMi
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
@@ -74,6 +75,16 @@ describe('gRPC exporter against a loopback collector', () => {
     expect(results[0]!.error).toMatchObject({ name: 'OtlpExportError', kind: 'unauthorized', message: logger.warnings[0] });
     expect(JSON.stringify(results.map((r) => ({ ...r.error, message: r.error?.message })))).not.toContain('grpc-secret');
     expect(exporter.getStats()).toMatchObject({ exportedSpans: 0, failedSpans: 6, retriedSpans: 0 });
+  });
+
+  it('sends only the resolved metadata, whatever the process environment holds', async () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_HEADERS', 'x-from-process=1,x%20bad=1');
+    const server = await collector();
+    const { exporter } = exporterFor({ endpoint: `http://127.0.0.1:${server.port}`, headers: { 'x-from-option': 'yes' } });
+
+    expect((await exportAsync(exporter, makeSpans(1))).code).toBe(ExportResultCode.SUCCESS);
+    expect(server.metadata[0]!.get('x-from-option')).toEqual(['yes']);
+    expect(server.metadata[0]!.get('x-from-process')).toEqual([]);
   });
 
   it('says a closed port is not reachable, once for many batches, and gives up within the retry budget', async () => {

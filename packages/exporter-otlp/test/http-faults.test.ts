@@ -1,5 +1,5 @@
 import { ExportResultCode } from '@opentelemetry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOtlpSpanExporter, type OtlpExporterOptions } from '../src/index.js';
 import { countContaining, exportAsync } from './support/export.js';
 import { startGrpcCollector } from './support/grpc-collector.js';
@@ -13,6 +13,7 @@ const FAST_RETRIES = { initialDelayMillis: 20, maxDelayMillis: 100, maxElapsedMi
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
@@ -48,6 +49,21 @@ describe('HTTP exporter against a loopback collector', () => {
       'x-tenant': 'acme corp',
     });
     expect(countContaining([request!.body], 'proto-1')).toBe(1);
+  });
+
+  it('sends each header once, as resolved, whatever the process environment holds', async () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_HEADERS', 'Authorization=from-process-env,x%20bad=1');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://127.0.0.1:1/v1/traces');
+    const server = await collector();
+    const { exporter } = exporterFor({ endpoint: `${server.origin}/v1/traces`, headers: { authorization: 'from-option' } });
+
+    expect((await exportAsync(exporter, makeSpans(1))).code).toBe(ExportResultCode.SUCCESS);
+
+    const { rawHeaders } = server.requests[0]!;
+    const authorization = rawHeaders.filter((_, i) => i % 2 === 0 && rawHeaders[i]!.toLowerCase() === 'authorization');
+    expect(authorization).toHaveLength(1);
+    expect(server.requests[0]!.headers.authorization).toBe('from-option');
+    expect(rawHeaders.join()).not.toContain('from-process-env');
   });
 
   it('sends JSON with protocol http/json', async () => {

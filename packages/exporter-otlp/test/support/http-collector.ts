@@ -7,6 +7,8 @@ import { gunzipSync } from 'node:zlib';
 export interface ReceivedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** Name, value, name, value…: every header line as sent, duplicates included. */
+  rawHeaders: string[];
   /** Decompressed when sent with gzip. */
   body: Buffer;
 }
@@ -41,7 +43,7 @@ export async function startHttpCollector(options: HttpCollectorOptions = {}): Pr
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       const gzipped = request.headers['content-encoding'] === 'gzip';
-      requests.push({ path: request.url ?? '', headers: request.headers, body: gzipped ? gunzipSync(body) : body });
+      requests.push({ path: request.url ?? '', headers: request.headers, rawHeaders: request.rawHeaders, body: gzipped ? gunzipSync(body) : body });
       const answer = answers.shift() ?? { status: 200 };
       response.writeHead(answer.status, { 'content-type': 'text/plain' });
       response.end(answer.body ?? '');
