@@ -51,6 +51,10 @@ export class ExportReporter {
       this.#currentProblem = error.kind;
       this.logger.warn(error.message);
     }
-    this.onError?.(error, spanCount);
+    try {
+      this.onError?.(error, spanCount);
+    } catch {
+      // A failing callback must not stop later exports.
+    }
   }
 }

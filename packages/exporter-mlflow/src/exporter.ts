@@ -42,10 +42,10 @@ export class MlflowSpanExporter implements SpanExporter {
   readonly #client: MlflowClient;
   readonly #reporter: ExportReporter;
   readonly #summaries = new TraceSummaries();
-  readonly #pending = new Set<Promise<void>>();
   readonly #otlp: () => Promise<OTLPTraceExporter>;
   #created: OTLPTraceExporter | undefined;
   #experimentId: string | undefined;
+  #tail: Promise<void> = Promise.resolve();
   #shutDown = false;
 
   constructor(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env) {
@@ -98,13 +98,15 @@ export class MlflowSpanExporter implements SpanExporter {
     }
     // Views are made now, in the order spans ended, so a root sees what its descendants told it.
     const views = this.#views(spans);
-    const pending = this.#send(views).then(resultCallback);
-    this.#pending.add(pending);
-    void pending.finally(() => this.#pending.delete(pending));
+    // One request at a time: MLflow 3.17 recomputes a trace's token usage on every request, and
+    // concurrent requests for the same trace race (SQLite) and count some calls twice.
+    const sent = this.#tail.then(() => this.#send(views));
+    this.#tail = sent.then(() => undefined);
+    void sent.then(resultCallback);
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.all([...this.#pending]);
+    await this.#tail;
     await this.#created?.forceFlush();
   }
 
@@ -140,7 +142,13 @@ export class MlflowSpanExporter implements SpanExporter {
     } catch (error) {
       return this.#failed(error instanceof MlflowError ? error : this.#describe(error), views.length);
     }
-    const result = await new Promise<ExportResult>((resolve) => otlp.export(views, resolve));
+    const result = await new Promise<ExportResult>((resolve) => {
+      try {
+        otlp.export(views, resolve);
+      } catch (error) {
+        resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      }
+    });
     if (result.code === ExportResultCode.SUCCESS) {
       this.#reporter.exported(views.length);
       return result;

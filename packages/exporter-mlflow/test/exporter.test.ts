@@ -83,7 +83,7 @@ describe('sending', () => {
     expect(spans.map((span) => span.attributes)).toEqual(before);
   });
 
-  it('looks an experiment name up once, creating it, even when the first exports run concurrently', async () => {
+  it('looks an experiment name up once, creating it, however many exports come at once', async () => {
     let created = false;
     const mlflow = await fake((request, res) => {
       if (request.path.startsWith('/api/2.0/mlflow/experiments/get-by-name')) {
@@ -110,6 +110,23 @@ describe('sending', () => {
     expect(otlp).toHaveLength(4);
     expect(otlp.every((r) => r.headers['x-mlflow-experiment-id'] === '9')).toBe(true);
     expect(exporter.experiment).toEqual({ name: 'support', source: 'option', experimentId: '9' });
+  });
+
+  it('sends one request at a time: concurrent requests for one trace make MLflow count tokens twice', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const mlflow = await fake(async (_, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      reply(res, 200, '');
+    });
+    const exporter = exporterFor(mlflow.trackingUri);
+    const results = await Promise.all([exportOnce(exporter), exportOnce(exporter), exportOnce(exporter)]);
+    expect(results.map((r) => r.code)).toEqual([ExportResultCode.SUCCESS, ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    expect(mlflow.requests).toHaveLength(3);
+    expect(most).toBe(1);
   });
 
   it('a failed lookup is tried again on the next export', async () => {
