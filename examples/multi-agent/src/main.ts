@@ -10,9 +10,11 @@
  * sends them to Jaeger or a collector, MLFLOW_TRACKING_URI to MLflow.
  */
 import { parseArgs } from 'node:util';
+import { setTracingDisabled } from '@openai/agents';
 import { setupAgentTracing } from '@agents-tracing/processor/setup';
 import { buildDemoAgents } from './agents.js';
 import { runDemo, startDemoModel, type ModelApi } from './run-demo.js';
+import { whereToLook } from './where-to-look.js';
 
 const { values } = parseArgs({
   options: { api: { type: 'string', default: 'responses' } },
@@ -23,7 +25,9 @@ if (api !== 'responses' && api !== 'chat_completions') {
   process.exit(2);
 }
 
-const tracing = await setupAgentTracing({ serviceName: 'multi-agent-demo' });
+const tracing = await setupAgentTracing({ serviceName: 'multi-agent-demo', printTrees: true });
+// Tracing is what the demo shows, even where the SDK would turn it off (NODE_ENV=test).
+setTracingDisabled(false);
 const model = await startDemoModel(api);
 console.log(`model: ${model.mode === 'openai' ? 'OpenAI' : 'scripted (offline)'}, API: ${api}\n`);
 try {
@@ -33,6 +37,7 @@ try {
   for (const result of results) {
     const outcome = result.error ? `tripwire → ${result.error}` : `answer → ${result.output}`;
     console.log(`${result.name}${result.streamed ? ' (streamed)' : ''}: trace ${result.traceId}\n  ${outcome}`);
+    for (const place of whereToLook(result.traceId)) console.log(`  → ${place}`);
   }
 } finally {
   await model.close();

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readJaegerTrace } from '@agents-tracing/testing';
+import { signalGroup, startPnpmScript, type Child } from './support/child.js';
+
+let child: Child | undefined;
+afterEach(async () => {
+  if (child && child.process.exitCode === null) {
+    signalGroup(child, 'SIGKILL');
+    await child.exited;
+  }
+  child = undefined;
+});
+
+describe('the user commands', () => {
+  it('`pnpm demo` runs offline and prints the trees and trace ids', async () => {
+    child = startPnpmScript('demo', [], { OPENAI_API_KEY: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', MLFLOW_TRACKING_URI: '' });
+    expect(await child.exited).toBe(0);
+    const output = child.output();
+    expect(output).toContain('model: scripted (offline), API: responses');
+    for (const demoCase of ['weather', 'travel \\(streamed\\)', 'injection']) {
+      expect(output).toMatch(new RegExp(`^${demoCase}: trace trace_[0-9a-f]{32}$`, 'm'));
+    }
+    expect(output).toMatch(/^Travel concierge {2}\d+ms {2}✗ ERROR: agent run failed$/m);
+    expect(output).toContain('tripwire → InputGuardrailTripwireTriggered');
+  });
+
+  it('`pnpm demo:jaeger` starts Jaeger, runs the demo into it and says where each trace is', async () => {
+    child = startPnpmScript('demo:jaeger', [], { OPENAI_API_KEY: '', MLFLOW_TRACKING_URI: '' });
+    await child.waitFor(/The server keeps running/, 300_000);
+    const links = [...child.output().matchAll(/Jaeger query API: (http:\/\/127\.0\.0\.1:\d+)\/api\/traces\/([0-9a-f]{32})/g)];
+    expect(links).toHaveLength(3);
+    for (const [, queryUrl, hex] of links) {
+      const trace = await readJaegerTrace(queryUrl!, hex!, { timeoutMs: 10_000 });
+      expect(trace.serviceName).toBe('multi-agent-demo');
+      expect(trace.roots[0]?.name).toBe('Travel concierge');
+    }
+    signalGroup(child, 'SIGINT');
+    await child.exited;
+  });
+});
