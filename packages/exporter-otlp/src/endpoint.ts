@@ -41,16 +41,16 @@ export function resolveEndpoint(
   ];
 
   if (isGrpc) return grpcEndpoint(raw!, source, insecure, warnings);
-  const url = source === genericVariable ? appendTracesPath(raw!) : raw!;
-  return httpEndpoint(url, source);
+  return httpEndpoint(raw!, source, source === genericVariable);
 }
 
-function httpEndpoint(url: string, source: ConfigSource): ResolvedEndpoint {
+function httpEndpoint(raw: string, source: ConfigSource, appendPath: boolean): ResolvedEndpoint {
+  const url = appendPath ? appendTracesPath(raw) : raw;
   const parsed = parseUrl(url);
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new OtlpConfigError(
-      `OTLP endpoint "${displayUrl(url)}" ${describeEndpointSource(source)} is not an http:// or https:// URL ` +
-        `(for example http://localhost:4318/v1/traces).`,
+      `OTLP endpoint "${displayUrl(raw)}" ${describeEndpointSource(source)} is not an http:// or https:// URL ` +
+        `(for example ${appendPath ? 'http://localhost:4318' : DEFAULT_HTTP_ENDPOINT}).`,
     );
   }
   return { endpoint: url, endpointSource: source, secure: parsed.protocol === 'https:' };

@@ -15,7 +15,7 @@ export { isOtlpConfigured, type ConfigSource, type Env } from './env.js';
 export { describeExportError, type DescribeConfig, type ExportErrorDescription } from './describe-error.js';
 export { classifyExportError, type ExportProblem, type ExportProblemKind } from './classify-error.js';
 export { withRetries, type RetryEvent, type RetryingExporterOptions } from './retrying-exporter.js';
-export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 export type {
   OtlpCompression,
   OtlpConnectionOptions,

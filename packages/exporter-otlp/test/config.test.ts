@@ -70,7 +70,7 @@ describe('resolveOtlpConfig: HTTP endpoint', () => {
 
   it('refuses an endpoint without http:// or https://, saying where it came from', () => {
     expect(() => resolveOtlpConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' })).toThrow(
-      'OTLP endpoint "localhost:4318/v1/traces" (from OTEL_EXPORTER_OTLP_ENDPOINT) is not an http:// or https:// URL',
+      'OTLP endpoint "localhost:4318" (from OTEL_EXPORTER_OTLP_ENDPOINT) is not an http:// or https:// URL (for example http://localhost:4318).',
     );
     expect(() => resolveOtlpConfig({ endpoint: 'not a url' }, {})).toThrow(OtlpConfigError);
   });
