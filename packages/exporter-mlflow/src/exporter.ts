@@ -63,11 +63,12 @@ export class MlflowSpanExporter implements SpanExporter {
     );
     this.#otlp = onceSuccessful(async () => {
       this.#experimentId = await this.#resolveExperimentId(this.#config.experiment);
-      this.#created = new OTLPTraceExporter({
+      const config = {
         url: `${this.#config.trackingUri}${OTLP_TRACES_PATH}`,
         headers: { ...authorizationHeader(this.#config.auth), [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId },
         timeoutMillis: this.#config.timeoutMillis,
-      });
+      };
+      this.#created = withoutOtlpVariables(() => new OTLPTraceExporter(config));
       return this.#created;
     });
   }
@@ -176,6 +177,21 @@ export class MlflowSpanExporter implements SpanExporter {
   #failed(error: MlflowError, spanCount: number): ExportResult {
     this.#reporter.failed(error, spanCount);
     return { code: ExportResultCode.FAILED, error };
+  }
+}
+
+/**
+ * The upstream exporter merges OTEL_EXPORTER_OTLP_* (headers included) into what it is given while
+ * it is built: settings meant for another OTLP backend, whose API keys must not go to MLflow. They
+ * are hidden for the synchronous construction and put back at once.
+ */
+function withoutOtlpVariables<T>(build: () => T): T {
+  const hidden = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_EXPORTER_OTLP_'));
+  for (const [name] of hidden) delete process.env[name];
+  try {
+    return build();
+  } finally {
+    for (const [name, value] of hidden) process.env[name] = value;
   }
 }
 

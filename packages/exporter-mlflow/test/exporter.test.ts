@@ -75,6 +75,22 @@ describe('sending', () => {
     expect(exporter.stats).toEqual({ exportedSpans: 2, failedSpans: 0 });
   });
 
+  it('does not send headers meant for another OTLP backend (OTEL_EXPORTER_OTLP_HEADERS)', async () => {
+    const mlflow = await fake((_, res) => reply(res, 200, ''));
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-other-backend-key=other-secret';
+    process.env.OTEL_EXPORTER_OTLP_TRACES_HEADERS = 'authorization=Bearer other-token';
+    try {
+      await exportOnce(exporterFor(mlflow.trackingUri, { token: TOKEN }));
+      expect(process.env.OTEL_EXPORTER_OTLP_HEADERS).toBe('x-other-backend-key=other-secret');
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+      delete process.env.OTEL_EXPORTER_OTLP_TRACES_HEADERS;
+    }
+    const [request] = mlflow.requests;
+    expect(request?.headers['x-other-backend-key']).toBeUndefined();
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
   it('leaves the spans it was given untouched: other exporters may share them', async () => {
     const mlflow = await fake((_, res) => reply(res, 200, ''));
     const spans = agentRun();
