@@ -43,16 +43,36 @@ export interface MlflowErrorDescription {
   status?: number;
 }
 
-/** An error from this package: `kind` says which problem, `message` what to do about it. */
+/**
+ * An error from this package: `kind` says which problem, `message` what to do about it, and
+ * `retryable` whether sending the same batch again later can succeed (the server was down, busy or
+ * failing), as opposed to a setting that has to change first.
+ */
 export class MlflowError extends Error {
   override name = 'MlflowError';
   readonly kind: MlflowErrorKind;
   readonly status: number | undefined;
+  readonly retryable: boolean;
 
   constructor(description: MlflowErrorDescription) {
     super(description.message);
     this.kind = description.kind;
     this.status = description.status;
+    this.retryable = isRetryable(description.kind, description.status);
+  }
+}
+
+function isRetryable(kind: MlflowErrorKind, status: number | undefined): boolean {
+  switch (kind) {
+    case 'unreachable':
+    case 'timeout':
+      return true;
+    case 'server-error':
+      return status !== 501;
+    case 'rejected':
+      return status === 408 || status === 429;
+    default:
+      return false;
   }
 }
 

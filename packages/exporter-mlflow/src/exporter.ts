@@ -94,7 +94,7 @@ export class MlflowSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#shutDown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('MlflowSpanExporter is shut down') });
+      resultCallback({ code: ExportResultCode.FAILED, error: Object.assign(new Error('MlflowSpanExporter is shut down'), { retryable: false }) });
       return;
     }
     // Views are made now, in the order spans ended, so a root sees what its descendants told it.

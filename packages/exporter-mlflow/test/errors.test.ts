@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MlflowAuth } from '../src/config.js';
-import { describeMlflowError, failureFromError, type MlflowErrorContext } from '../src/errors.js';
+import { describeMlflowError, failureFromError, MlflowError, type MlflowErrorContext, type MlflowFailure } from '../src/errors.js';
 
 const TOKEN = 'tok-very-secret-123';
 const bearer: MlflowAuth = { scheme: 'bearer', token: TOKEN, source: 'environment' };
@@ -116,6 +116,22 @@ describe('describeMlflowError', () => {
     const lookup = context({ operation: 'look up experiment "support"' });
     expect(describeMlflowError({ type: 'http', status: 404 }, lookup).kind).toBe('rejected');
     expect(describeMlflowError({ type: 'http', status: 501 }, lookup).kind).toBe('server-error');
+  });
+});
+
+describe('retryable', () => {
+  it.each<[MlflowFailure, boolean]>([
+    [{ type: 'network', code: 'ECONNREFUSED' }, true],
+    [{ type: 'timeout' }, true],
+    [{ type: 'http', status: 503 }, true],
+    [{ type: 'http', status: 429 }, true],
+    [{ type: 'http', status: 401 }, false],
+    [{ type: 'http', status: 403 }, false],
+    [{ type: 'http', status: 404 }, false],
+    [{ type: 'http', status: 400 }, false],
+    [{ type: 'http', status: 501 }, false],
+  ])('%j: %s', (failure, retryable) => {
+    expect(new MlflowError(describeMlflowError(failure, context())).retryable).toBe(retryable);
   });
 });
 
