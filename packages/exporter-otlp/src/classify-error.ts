@@ -95,7 +95,9 @@ export function classifyExportError(error: unknown): ExportProblem {
 }
 
 function problem(kind: ExportProblemKind, reason: string, status?: number | string): ExportProblem {
-  return status === undefined ? { kind, retryable: RETRYABLE[kind], reason } : { kind, retryable: RETRYABLE[kind], reason, status };
+  const found: ExportProblem = { kind, retryable: RETRYABLE[kind], reason };
+  if (status !== undefined) found.status = status;
+  return found;
 }
 
 interface GrpcServiceError {
