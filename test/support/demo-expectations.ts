@@ -70,8 +70,31 @@ const triageAgent = (children: ExpectedSpan[], failed = false): ExpectedSpan => 
   children,
 });
 
+const listTools: ExpectedSpan = {
+  name: 'list_tools travel-data',
+  kind: 'CLIENT',
+  attributes: { 'openai.agents.mcp.server': 'travel-data', 'openai.agents.mcp.tools': ['get_forecast', 'convert_currency'] },
+};
+
+const forecastTool: ExpectedSpan = {
+  name: 'execute_tool get_forecast',
+  attributes: {
+    'gen_ai.tool.type': 'extension',
+    'gen_ai.tool.call.id': expect.stringMatching(/^call_/),
+    'gen_ai.tool.call.arguments': '{"city":"Paris","days":2}',
+    'gen_ai.tool.call.result': expect.stringContaining('Paris, 2 days'),
+    'openai.agents.mcp.data': '{"server":"travel-data"}',
+  },
+};
+
+export interface DemoTreeOptions {
+  /** The weather agent had the demo's MCP server. */
+  mcp?: boolean;
+}
+
 /** The whole expected tree of one demo conversation: every span, its parent and key attributes. */
-export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string): ExpectedSpan {
+export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string, options: DemoTreeOptions = {}): ExpectedSpan {
+  const mcp = options.mcp === true;
   if (demoCase === 'weather') {
     return {
       ...root('weather', sdkTraceId),
@@ -94,7 +117,9 @@ export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string): Expect
               name: 'invoke_agent Weather agent',
               attributes: {
                 'gen_ai.agent.name': 'Weather agent',
-                'openai.agents.agent.tools': ['get_weather', 'get_weather_alerts'],
+                'openai.agents.agent.tools': mcp
+                  ? ['get_forecast', 'convert_currency', 'get_weather', 'get_weather_alerts']
+                  : ['get_weather', 'get_weather_alerts'],
                 'gen_ai.output.messages': expect.stringContaining('No alerts could be fetched'),
               },
               children: [
@@ -112,10 +137,13 @@ export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string): Expect
                         'error.type': expect.any(String),
                       },
                     }),
+                    ...(mcp ? [forecastTool] : []),
                   ],
                 },
                 { name: 'turn 3 Weather agent', children: [chat(260, 18)] },
                 guardrail('no email addresses', false),
+                // The SDK lists an MCP server's tools once per turn.
+                ...(mcp ? [listTools, listTools] : []),
               ],
             },
           ],

@@ -1,4 +1,4 @@
-import { Agent, tool, type InputGuardrail, type Model, type OutputGuardrail } from '@openai/agents';
+import { Agent, tool, type InputGuardrail, type MCPServer, type Model, type OutputGuardrail } from '@openai/agents';
 import { z } from 'zod';
 
 /** Input guardrail: stops prompt-injection attempts before any specialist runs. */
@@ -67,14 +67,18 @@ export const INSTRUCTIONS = {
   summarizer: 'You are the summarizer. Summarise travel requests in one sentence.',
 } as const;
 
-/** The demo's agents, all on `model` (the SDK's default model when absent). */
-export function buildDemoAgents(model?: Model | string): DemoAgents {
+/**
+ * The demo's agents, all on `model` (the SDK's default model when absent). With an MCP server,
+ * the weather agent also gets its tools (`get_forecast`, `convert_currency`).
+ */
+export function buildDemoAgents(model?: Model | string, mcpServer?: MCPServer): DemoAgents {
   const common = model ? { model } : {};
   const summarizer = new Agent({ name: AGENT_NAMES.summarizer, instructions: INSTRUCTIONS.summarizer, ...common });
   const weather = new Agent({
     name: AGENT_NAMES.weather,
     instructions: INSTRUCTIONS.weather,
     tools: [getWeather, getAlerts],
+    ...(mcpServer ? { mcpServers: [mcpServer] } : {}),
     outputGuardrails: [noEmailGuardrail],
     ...common,
   });

@@ -2,3 +2,4 @@ export * from './agents.js';
 export * from './script.js';
 export * from './run-demo.js';
 export * from './where-to-look.js';
+export * from './mcp/index.js';

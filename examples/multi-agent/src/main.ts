@@ -1,5 +1,6 @@
 /**
- * The multi-agent demo: a triage agent hands off to specialists, tools run (one fails), an agent
+ * The multi-agent demo: a triage agent hands off to specialists, tools run (one fails, some come
+ * from a local MCP server), an agent
  * is used as a tool, guardrails check input and output (one tripwire), one run is streamed.
  * Offline by default (a scripted model on 127.0.0.1); with OPENAI_API_KEY set it talks to OpenAI.
  *
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { setTracingDisabled } from '@openai/agents';
 import { setupAgentTracing } from '@agents-tracing/processor/setup';
 import { buildDemoAgents } from './agents.js';
+import { startDemoMcpServer } from './mcp/index.js';
 import { runDemo, startDemoModel, type ModelApi } from './run-demo.js';
 import { whereToLook } from './where-to-look.js';
 
@@ -29,9 +31,10 @@ const tracing = await setupAgentTracing({ serviceName: 'multi-agent-demo', print
 // Tracing is what the demo shows, even where the SDK would turn it off (NODE_ENV=test).
 setTracingDisabled(false);
 const model = await startDemoModel(api);
-console.log(`model: ${model.mode === 'openai' ? 'OpenAI' : 'scripted (offline)'}, API: ${api}\n`);
+const mcp = await startDemoMcpServer();
+console.log(`model: ${model.mode === 'openai' ? 'OpenAI' : 'scripted (offline)'}, API: ${api}, MCP server: ${mcp.server.name}\n`);
 try {
-  const results = await runDemo(buildDemoAgents(model.model));
+  const results = await runDemo(buildDemoAgents(model.model, mcp.server));
   // Export before printing the summary, so the trees print first.
   await tracing.forceFlush();
   for (const result of results) {
@@ -40,6 +43,7 @@ try {
     for (const place of whereToLook(result.traceId)) console.log(`  → ${place}`);
   }
 } finally {
+  await mcp.close();
   await model.close();
   await tracing.shutdown();
 }

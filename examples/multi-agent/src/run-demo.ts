@@ -10,7 +10,7 @@ import {
 } from '@openai/agents';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
 import OpenAI from 'openai';
-import { buildDemoAgents, type DemoAgents } from './agents.js';
+import type { DemoAgents } from './agents.js';
 import { demoScript } from './script.js';
 
 export type ModelApi = 'responses' | 'chat_completions';
@@ -95,7 +95,7 @@ export async function runDemoConversation(agents: DemoAgents, name: DemoCase, st
 }
 
 /** The three demo conversations: weather (plain), travel (streamed), prompt injection (tripwire). */
-export async function runDemo(agents: DemoAgents = buildDemoAgents()): Promise<DemoRunResult[]> {
+export async function runDemo(agents: DemoAgents): Promise<DemoRunResult[]> {
   return [
     await runDemoConversation(agents, 'weather', false),
     await runDemoConversation(agents, 'travel', true),

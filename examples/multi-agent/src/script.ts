@@ -2,6 +2,16 @@ import { Agent } from '@openai/agents';
 import { byAgent, handoffTo, type ScriptedResponder } from '@agents-tracing/testing';
 import { AGENT_NAMES, INSTRUCTIONS } from './agents.js';
 
+/** The SDK hands an MCP tool's single text item on as `{"type":"text","text":…}`. */
+function mcpText(output: string): string {
+  try {
+    const parsed = JSON.parse(output) as { text?: unknown };
+    return typeof parsed.text === 'string' ? parsed.text : output;
+  } catch {
+    return output;
+  }
+}
+
 const cityIn = (text: string | undefined): string => /\b(?:in|to)\s+([A-Z][a-z]+)/.exec(text ?? '')?.[1] ?? 'Paris';
 
 /**
@@ -19,16 +29,21 @@ export function demoScript(): ScriptedResponder {
     [INSTRUCTIONS.weather]: (request) => {
       const city = cityIn(request.lastUserText);
       const report = request.toolCalls.find((c) => c.name === 'get_weather')?.output;
+      // The forecast comes from the MCP server, when the agent has one.
+      const withForecast = request.toolNames.includes('get_forecast');
       if (report === undefined) {
         return {
           toolCalls: [
             { name: 'get_weather', arguments: { city } },
             { name: 'get_weather_alerts', arguments: { city } },
+            ...(withForecast ? [{ name: 'get_forecast', arguments: { city, days: 2 } }] : []),
           ],
           usage: { inputTokens: 210, outputTokens: 30 },
         };
       }
-      return { text: `${report}. No alerts could be fetched right now.`, usage: { inputTokens: 260, outputTokens: 18 } };
+      const forecast = request.toolCalls.find((c) => c.name === 'get_forecast')?.output;
+      const outlook = forecast === undefined ? '' : ` Outlook: ${mcpText(forecast)}.`;
+      return { text: `${report}.${outlook} No alerts could be fetched right now.`, usage: { inputTokens: 260, outputTokens: 18 } };
     },
     [INSTRUCTIONS.travel]: (request) => {
       const city = cityIn(request.lastUserText);
