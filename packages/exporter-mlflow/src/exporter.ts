@@ -99,9 +99,14 @@ export class MlflowSpanExporter implements SpanExporter {
     }
     // Views are made now, in the order spans ended, so a root sees what its descendants told it.
     const views = this.#views(spans);
+    const roots = spans.filter(isRootSpan).map((span) => span.spanContext().traceId);
     // One request at a time: MLflow 3.17 recomputes a trace's token usage on every request, and
     // concurrent requests for the same trace race (SQLite) and count some calls twice.
-    const sent = this.#tail.then(() => this.#send(views));
+    const sent = this.#tail.then(async () => {
+      const result = await this.#send(views);
+      if (result.code === ExportResultCode.SUCCESS) this.#summaries.forget(roots);
+      return result;
+    });
     this.#tail = sent.then(() => undefined);
     void sent.then(resultCallback);
   }
@@ -131,7 +136,7 @@ export class MlflowSpanExporter implements SpanExporter {
     }
     return spans.map((span) => {
       const root = isRootSpan(span);
-      const summary = root ? this.#summaries.take(span.spanContext().traceId) : undefined;
+      const summary = root ? this.#summaries.get(span.spanContext().traceId) : undefined;
       return withExtraAttributes(span, toMlflowAttributes(span.attributes, span.name, root, summary));
     });
   }

@@ -26,10 +26,12 @@ export class TraceSummaries {
     }
   }
 
-  /** The summary for a root about to be exported; forgotten afterwards. */
-  take(traceId: string): TraceSummary | undefined {
-    const summary = this.#byTrace.get(traceId);
-    this.#byTrace.delete(traceId);
-    return summary;
+  get(traceId: string): TraceSummary | undefined {
+    return this.#byTrace.get(traceId);
+  }
+
+  /** Once a root is delivered; kept until then, as a failed batch may be sent again. */
+  forget(traceIds: Iterable<string>): void {
+    for (const traceId of traceIds) this.#byTrace.delete(traceId);
   }
 }

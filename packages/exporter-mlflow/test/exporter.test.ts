@@ -22,6 +22,18 @@ function agentRun(): ReadableSpan[] {
   return memory.getFinishedSpans();
 }
 
+/** Finished spans of workflow root → task with an input. */
+function runWithTask(input: string): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracer = provider.getTracer('test');
+  const root = tracer.startSpan('Support', { attributes: { [AGENTS.TRACE_ID]: 'trace_1', [GEN_AI.WORKFLOW_NAME]: 'Support' } });
+  const task = { [AGENTS.SPAN_TYPE]: 'task', [GEN_AI.INPUT_MESSAGES]: input };
+  tracer.startSpan('invoke_workflow Support', { attributes: task }, trace.setSpan(ROOT_CONTEXT, root)).end();
+  root.end();
+  return memory.getFinishedSpans();
+}
+
 function exportOnce(exporter: MlflowSpanExporter, spans = agentRun()): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
@@ -170,6 +182,19 @@ describe('sending', () => {
     );
     const result = await exportOnce(exporterFor(mlflow.trackingUri, { experimentName: 'old' }));
     expect(result.error?.message).toMatch(/experiment "old" \(id 3\) in the trash: restore it/);
+  });
+
+  it('a root sent again after a failure still carries what its runs, delivered earlier, told it', async () => {
+    const statuses = [200, 400, 200];
+    const mlflow = await fake((_, res) => reply(res, statuses.shift() ?? 200, ''));
+    const exporter = exporterFor(mlflow.trackingUri);
+    const [task, root] = runWithTask('a question only this test asks');
+    expect((await exportOnce(exporter, [task!])).code).toBe(ExportResultCode.SUCCESS);
+    expect((await exportOnce(exporter, [root!])).code).toBe(ExportResultCode.FAILED);
+    expect((await exportOnce(exporter, [root!])).code).toBe(ExportResultCode.SUCCESS);
+    // The task's own input and its mlflow.spanInputs; then, twice, the root's request carried up.
+    const mentions = mlflow.requests.map((r) => r.body.toString('latin1').split('a question only this test asks').length - 1);
+    expect(mentions).toEqual([2, 1, 1]);
   });
 
   it('refuses to export after shutdown', async () => {
