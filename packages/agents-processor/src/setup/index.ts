@@ -1,8 +1,19 @@
+import { join } from 'node:path';
 import { addTraceProcessor, setTraceProcessors } from '@openai/agents-core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type BufferConfig, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { BufferConfig, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import {
+  DeliverySpanProcessor,
+  installExitHooks,
+  Spool,
+  sumDeliveryCounts,
+  type DeliveryLogger,
+  type DeliveryOptions,
+  type DeliveryStats,
+} from '../delivery/index.js';
+import { defaultDeliveryLogger, describeExportFailure } from '../delivery/logger.js';
 import { AgentsIdGenerator } from '../ids.js';
 import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from '../processor.js';
 import {
@@ -15,10 +26,21 @@ import {
 import { TreeExporter } from './tree-exporter.js';
 
 export { TreeExporter, type TreeExporterOptions } from './tree-exporter.js';
+export {
+  DEFAULT_DELIVERY_OPTIONS,
+  DeliverySpanProcessor,
+  Spool,
+  type DeliveryCounts,
+  type DeliveryLogger,
+  type DeliveryOptions,
+  type DeliverySpanProcessorOptions,
+  type DeliveryStats,
+} from '../delivery/index.js';
 export { TraceAssembler } from './trace-assembler.js';
 
 export const DEFAULT_SERVICE_NAME = 'agents-app';
 export const DEFAULT_TRACE_FILE = 'traces/agent-traces.otlp.jsonl';
+export const SPOOL_DIR_ENV = 'AGENTS_TRACING_SPOOL_DIR';
 
 export interface SetupAgentTracingOptions
   extends Omit<OpenTelemetryTracingProcessorOptions, 'tracerProvider' | 'onShutdown'> {
@@ -42,8 +64,23 @@ export interface SetupAgentTracingOptions
   keepOpenAIExporter?: boolean;
   /** Register the provider (and its context manager) globally. Default true. */
   registerGlobal?: boolean;
-  /** Batch span processor settings. */
+  /** Batch settings, as for OpenTelemetry's BatchSpanProcessor; `delivery` wins where both are set. */
   batch?: BufferConfig;
+  /** Queue, batch, retry and flush settings of each exporter's delivery pipeline. */
+  delivery?: DeliveryOptions;
+  /**
+   * A directory where finished spans are written before export and removed once the backend
+   * acknowledged them, so spans of a process that crashed or was killed are sent by the next
+   * process started with the same directory. Default: `AGENTS_TRACING_SPOOL_DIR`; `false` for none.
+   */
+  spoolDir?: string | false;
+  /**
+   * Flush on an uncaught exception before the process ends, and report at `process.exit()` what
+   * could not be sent. Default true.
+   */
+  exitHooks?: boolean;
+  /** Where delivery problems (outages, drops) are told. Default: OpenTelemetry's `diag`. */
+  logger?: DeliveryLogger;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -52,25 +89,46 @@ export interface AgentTracing {
   readonly processor: OpenTelemetryTracingProcessor;
   /** The exporters in use, in the order they were chosen. */
   readonly exporters: readonly SpanExporter[];
+  /** Exports everything pending, waiting at most `delivery.flushTimeoutMillis` (default 4 s). */
   forceFlush(): Promise<void>;
-  /** Closes open spans, exports everything pending and shuts the exporters down. */
+  /**
+   * Closes open spans, exports everything pending within the flush budget and shuts the
+   * exporters down. Never rejects.
+   */
   shutdown(): Promise<void>;
+  /** Spans exported, retried, dropped, spooled and pending: in total and per exporter. */
+  stats(): DeliveryStats;
 }
 
 /**
- * For apps without an OpenTelemetry set-up: builds a tracer provider with a batch span processor
- * per exporter, registers the processor with the Agents SDK and returns handles to flush and
- * shut down. With nothing configured, traces are printed as trees and written to a local file.
+ * For apps without an OpenTelemetry set-up: builds a tracer provider with a delivery pipeline per
+ * exporter (bounded queue, batches, retries with backoff, optional spool on disk), registers the
+ * processor with the Agents SDK and returns handles to flush, shut down and read delivery stats.
+ * With nothing configured, traces are printed as trees and written to a local file.
  */
 export async function setupAgentTracing(options: SetupAgentTracingOptions = {}): Promise<AgentTracing> {
   const env = options.env ?? process.env;
-  const exporters = options.exporters ?? (await chooseExporters(options, env));
+  const logger = options.logger ?? defaultDeliveryLogger();
+  const chosen = options.exporters
+    ? options.exporters.map((exporter, i): ChosenExporter => ({ name: `exporter-${i + 1}`, exporter, remote: true }))
+    : await chooseExporters(options, env);
+  const spoolDir = options.spoolDir ?? (env[SPOOL_DIR_ENV] || false);
+  const pipelines = chosen.map(
+    ({ name, exporter, remote }) =>
+      new DeliverySpanProcessor(exporter, {
+        ...options.batch,
+        ...options.delivery,
+        name,
+        logger,
+        spool: spoolDir && remote ? openSpool(join(spoolDir, name), logger) : undefined,
+      }),
+  );
   const tracerProvider = new NodeTracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
     }),
     idGenerator: new AgentsIdGenerator(),
-    spanProcessors: exporters.map((exporter) => new BatchSpanProcessor(exporter, options.batch)),
+    spanProcessors: pipelines,
   });
   if (options.registerGlobal ?? true) tracerProvider.register();
   const processor = new OpenTelemetryTracingProcessor({
@@ -80,32 +138,77 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
   });
   if (options.keepOpenAIExporter ?? Boolean(env.OPENAI_API_KEY)) addTraceProcessor(processor);
   else setTraceProcessors([processor]);
+
+  const removeExitHooks =
+    options.exitHooks === false
+      ? () => {}
+      : installExitHooks({
+          shutdown: () => processor.shutdown(),
+          atExit: () => {
+            // Ends open spans synchronously, so they reach the spool before the process is gone.
+            void processor.shutdown();
+            for (const pipeline of pipelines) pipeline.reportAtExit();
+          },
+        });
   return {
     tracerProvider,
     processor,
-    exporters,
+    exporters: chosen.map((c) => c.exporter),
     forceFlush: () => tracerProvider.forceFlush(),
-    shutdown: () => processor.shutdown(),
+    async shutdown() {
+      await processor.shutdown();
+      removeExitHooks();
+    },
+    stats: () => sumDeliveryCounts(Object.fromEntries(pipelines.map((p) => [p.name, p.stats()]))),
   };
 }
 
-async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.ProcessEnv): Promise<SpanExporter[]> {
-  const exporters: SpanExporter[] = [];
+interface ChosenExporter {
+  /** Names the exporter in stats, messages and its spool directory. */
+  name: string;
+  exporter: SpanExporter;
+  /** Sends to a backend that can be down: worth a spool. */
+  remote: boolean;
+}
+
+/** A spool that cannot be opened must not stop the app: spans are then kept in memory only. */
+function openSpool(directory: string, logger: DeliveryLogger): Spool | undefined {
+  try {
+    return new Spool(directory);
+  } catch (error) {
+    logger.warn(`the spool directory ${directory} cannot be used (${describeExportFailure(error)}); spans are kept in memory only.`);
+    return undefined;
+  }
+}
+
+async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.ProcessEnv): Promise<ChosenExporter[]> {
+  const exporters: ChosenExporter[] = [];
   const otlp = options.otlp ?? otlpEnvConfigured(env);
   if (otlp) {
     const mod = await loadOtlp('OTLP export was asked for');
-    exporters.push(mod.createOtlpSpanExporter(typeof otlp === 'object' ? otlp : undefined));
+    exporters.push({ name: 'otlp', exporter: mod.createOtlpSpanExporter(withoutOwnRetries(otlp)), remote: true });
   }
   const mlflow = options.mlflow ?? mlflowEnvConfigured(env);
   if (mlflow) {
     const mod = await loadMlflow('MLflow export was asked for');
-    exporters.push(mod.createMlflowSpanExporter(typeof mlflow === 'object' ? mlflow : undefined));
+    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(withoutOwnRetries(mlflow)), remote: true });
   }
   const noBackend = exporters.length === 0;
   const print = options.printTrees ?? noBackend;
   const file = options.file ?? (noBackend ? DEFAULT_TRACE_FILE : false);
   if (print || file) {
-    exporters.push(new TreeExporter({ print: typeof print === 'function' ? print : print ? undefined : false, file }));
+    const exporter = new TreeExporter({ print: typeof print === 'function' ? print : print ? undefined : false, file });
+    exporters.push({ name: 'tree', exporter, remote: false });
   }
   return exporters;
+}
+
+/**
+ * The delivery pipeline retries failed batches itself, without a time limit: an exporter's own
+ * retries (up to 30 s inside one export) would only hold the queue up. Settings that ask for
+ * them keep them.
+ */
+function withoutOwnRetries(settings: true | ExporterSettings): ExporterSettings {
+  const given = typeof settings === 'object' ? settings : {};
+  return 'retry' in given ? given : { ...given, retry: false };
 }

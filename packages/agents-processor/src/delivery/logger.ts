@@ -1,0 +1,27 @@
+import { diag } from '@opentelemetry/api';
+import { DEFAULT_SECRET_PATTERNS, createSecretScrubber } from '../content/scrub.js';
+
+/** Where delivery problems are told: anything with `warn` and `info`, such as `console`. */
+export interface DeliveryLogger {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+export const defaultDeliveryLogger = (): DeliveryLogger =>
+  diag.createComponentLogger({ namespace: '@agents-tracing/processor/delivery' });
+
+// Exporter errors are written by other packages: a credential that slipped into one is still
+// never repeated.
+const scrub = createSecretScrubber(DEFAULT_SECRET_PATTERNS);
+
+/** A short, credential-free description of an export failure. */
+export function describeExportFailure(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? error.message || error.name : error === undefined ? 'unknown error' : String(error);
+  } catch {
+    text = 'unprintable error';
+  }
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  return scrub(firstLine.length > 300 ? `${firstLine.slice(0, 300)}…` : firstLine);
+}
