@@ -91,13 +91,10 @@ describe('canonical span', () => {
     expect(canonicalSpan(fromJaeger)).toEqual(canonicalSpan(span));
   });
 
-  it('leaves out what backends add: mlflow.*, @jaeger@*, service.name, and the digest itself', () => {
-    expect(['mlflow.spanInputs', '@jaeger@format', 'service.name', 'openai.agents.digest.fields'].map(isCoveredAttribute)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+  it('leaves out what backends add: mlflow.*, @jaeger@*, service.name, session.id, and the digest itself', () => {
+    expect(
+      ['mlflow.spanInputs', '@jaeger@format', 'service.name', 'session.id', 'openai.agents.digest.fields'].map(isCoveredAttribute),
+    ).toEqual([false, false, false, false, false]);
     expect(['gen_ai.agent.name', 'openai.agents.digester', 'error.type', 'user.id'].map(isCoveredAttribute)).toEqual([
       true,
       true,

@@ -59,13 +59,24 @@ export function canonicalAttributeValue(value: AttributeValue | unknown): string
   return canonicalJson(value);
 }
 
+/** Key prefixes of attributes that backends own: MLflow's `mlflow.*`, Jaeger's `@jaeger@*` annotations. */
+export const BACKEND_ATTRIBUTE_PREFIXES: readonly string[] = ['mlflow.', '@jaeger@'];
+
 /**
- * Attributes a backend adds or owns: MLflow's `mlflow.*` keys (and the `service.name` it copies
- * from the resource onto root spans), Jaeger's `@jaeger@*` annotations. The digest attributes
- * themselves are not covered either. Everything else a span carries is covered.
+ * Keys outside those prefixes that an exporter or backend writes itself: MLflow copies the
+ * resource's `service.name` onto root spans, and the MLflow exporter sets `session.id` (MLflow's
+ * session) from `gen_ai.conversation.id`, cut to MLflow's length limit. The conversation id itself
+ * is covered.
  */
+export const BACKEND_ATTRIBUTE_KEYS: readonly string[] = ['service.name', 'session.id'];
+
+/** Everything a span carries is covered, except backend-owned attributes and the digest itself. */
 export function isCoveredAttribute(key: string): boolean {
-  return !key.startsWith('mlflow.') && !key.startsWith('@jaeger@') && key !== 'service.name' && !isDigestAttribute(key);
+  return (
+    !BACKEND_ATTRIBUTE_PREFIXES.some((prefix) => key.startsWith(prefix)) &&
+    !BACKEND_ATTRIBUTE_KEYS.includes(key) &&
+    !isDigestAttribute(key)
+  );
 }
 
 /** The covered fields of a span, as strings and integers only. */

@@ -8,6 +8,8 @@ export {
   type DigestAlgorithm,
 } from './attributes.js';
 export {
+  BACKEND_ATTRIBUTE_KEYS,
+  BACKEND_ATTRIBUTE_PREFIXES,
   canonicalAttributeValue,
   canonicalJson,
   canonicalSpan,
