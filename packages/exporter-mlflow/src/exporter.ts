@@ -201,6 +201,6 @@ function withoutOtlpVariables<T>(build: () => T): T {
 }
 
 /** An MlflowSpanExporter configured from options and the MLFLOW_* environment variables. */
-export function createMlflowSpanExporter(options: MlflowSpanExporterOptions = {}): MlflowSpanExporter {
-  return new MlflowSpanExporter(options);
+export function createMlflowSpanExporter(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env): MlflowSpanExporter {
+  return new MlflowSpanExporter(options, env);
 }

@@ -261,9 +261,21 @@ function traceAttributes(attributes: Attributes, name: string, own: Attributes, 
   for (const [key, value] of Object.entries(tags)) result[traceTagKey(key)] = value;
   const hasOwnContent = own[MLFLOW.SPAN_INPUTS] !== undefined || own[MLFLOW.SPAN_OUTPUTS] !== undefined;
   if (!hasOwnContent && summary) {
-    Object.assign(result, messageAttributes(summary.inputs?.json, summary.outputs?.json));
+    Object.assign(
+      result,
+      messageAttributes(previewable(summary.inputs?.json, 'input'), previewable(summary.outputs?.json, 'output')),
+    );
   }
   return result;
+}
+
+/**
+ * MLflow's request and response previews pick the last user (assistant) message out of an object's
+ * `input` (`output`) list, the Responses API's request and response shapes; a bare list would be
+ * shown as raw JSON. Text is shown as it is and stays unwrapped.
+ */
+function previewable(json: string | undefined, key: 'input' | 'output'): string | undefined {
+  return json?.trimStart().startsWith('[') ? `{"${key}":${json}}` : json;
 }
 
 function traceTagKey(key: string): string {

@@ -253,6 +253,15 @@ describe('what the root learns from the spans below it', () => {
     expect(root[MLFLOW.MESSAGE_FORMAT]).toBe('openai');
   });
 
+  it('message lists are carried as {input} / {output}, so MLflow previews the text of the last message', () => {
+    const question = [{ type: 'message', role: 'user', content: 'Weather in Paris?' }];
+    const answer = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny' }] }];
+    const summary = summarizeForRoot(undefined, run(JSON.stringify(question), JSON.stringify(answer)), 0, 1);
+    const root = toMlflowAttributes({ [AGENTS.TRACE_ID]: 'trace_1' }, 'Support', true, summary);
+    expect(json(root[MLFLOW.SPAN_INPUTS])).toEqual({ input: question });
+    expect(json(root[MLFLOW.SPAN_OUTPUTS])).toEqual({ output: answer });
+  });
+
   it('an application root above the agent run gets the workflow’s name, metadata and request', () => {
     let summary: TraceSummary | undefined;
     summary = summarizeForRoot(summary, run('hello', 'hi'), 1000, 2000);
