@@ -1,5 +1,15 @@
 export { main, USAGE, type CliIo } from './main.js';
-export { EXIT, keyFrom, verifyLoaded, exitCodeOf, type VerifySettings } from './commands.js';
+export {
+  EXIT,
+  exitCodeOf,
+  keyFrom,
+  reportCommand,
+  treeCommand,
+  verifyCommand,
+  verifyLoaded,
+  type CommandResult,
+  type VerifySettings,
+} from './commands.js';
 export { sourceConfig, describeSource, JAEGER_QUERY_URL_ENV, type SourceConfig, type SourceName } from './config.js';
 export { readTrace, type LoadedTrace, type ReadOptions } from './sources/index.js';
 export { readTraceFile } from './sources/file.js';

@@ -29,6 +29,14 @@ function ticks(durationMs: number): number[] {
   return out;
 }
 
+/** The duration beside its bar: after it, inside a bar reaching the right edge, or before a short one. */
+function durationLabel(durationMs: number, left: number, width: number): string {
+  const text = formatMs(durationMs);
+  if (left + width <= 85) return `<span class="dur" style="left:${(left + width).toFixed(3)}%">${text}</span>`;
+  if (width >= 12) return `<span class="dur inside" style="right:${(100 - left - width).toFixed(3)}%">${text}</span>`;
+  return `<span class="dur before" style="right:${(100 - left).toFixed(3)}%">${text}</span>`;
+}
+
 function row(span: ReportSpan, totalMs: number): string {
   const scale = (ms: number): number => (totalMs > 0 ? (ms / totalMs) * 100 : 0);
   const left = scale(span.offset);
@@ -44,7 +52,7 @@ function row(span: ReportSpan, totalMs: number): string {
   const barClasses = ['bar', `t-${escapeHtml(span.type)}`, span.error ? 'error' : '', span.tripwire ? 'tripwire' : ''].filter(Boolean).join(' ');
   return `<div class="${classes}" role="treeitem" tabindex="0" aria-level="${span.depth + 1}"${span.hasChildren ? ' aria-expanded="true"' : ''} data-id="${span.id}" data-depth="${span.depth}" style="--depth:${span.depth}">
 <div class="name"><button class="toggle${span.hasChildren ? '' : ' leaf'}" tabindex="-1" aria-label="collapse">▾</button><span class="label" title="${escapeHtml(span.name)}">${escapeHtml(span.name)}</span>${badges}</div>
-<div class="timeline"><div class="${barClasses}" style="left:${left.toFixed(3)}%;width:${width.toFixed(3)}%"></div><span class="dur" style="left:${Math.min(left + width, 92).toFixed(3)}%">${formatMs(span.duration)}</span></div>
+<div class="timeline"><div class="${barClasses}" style="left:${left.toFixed(3)}%;width:${width.toFixed(3)}%"></div>${durationLabel(span.duration, left, width)}</div>
 </div>`;
 }
 

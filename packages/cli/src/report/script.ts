@@ -94,7 +94,17 @@ export const REPORT_SCRIPT = String.raw`
       }
     });
   }
-  const first = rows.find((r) => r.classList.contains('error') || r.classList.contains('tripwire')) || rows[0];
+  // Open on what went wrong: a tripped guardrail, else the error no child span explains.
+  const errorOrigin = rows.find((row, i) => {
+    if (!row.classList.contains('error')) return false;
+    const depth = Number(row.dataset.depth);
+    for (const next of rows.slice(i + 1)) {
+      if (Number(next.dataset.depth) <= depth) break;
+      if (next.classList.contains('error')) return false;
+    }
+    return true;
+  });
+  const first = rows.find((r) => r.classList.contains('tripwire')) || errorOrigin || rows[0];
   if (first) select(first);
 })();
 `;

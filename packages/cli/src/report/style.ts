@@ -34,6 +34,7 @@ main { display:grid; grid-template-columns:minmax(0,1fr) minmax(320px,34%); heig
 .bar { position:absolute; top:7px; height:12px; min-width:2px; border-radius:3px; background:var(--other); }
 .bar.error { outline:2px solid var(--err); } .bar.tripwire { outline:2px solid var(--warn); }
 .dur { position:absolute; top:5px; font-size:11px; color:var(--muted); white-space:nowrap; padding-left:4px; }
+.dur.inside { color:#fff; padding:0 6px 0 0; top:6px; font-size:10px; } .dur.before { padding:0 4px 0 0; }
 ${['agent', 'response', 'generation', 'function', 'guardrail', 'handoff', 'task', 'trace', 'turn'].map((t) => `.bar.t-${t}{background:var(--${t});}`).join(' ')}
 #details { overflow:auto; padding:12px 16px; }
 #details h2 { font-size:15px; margin:0 0 8px; word-break:break-word; }
