@@ -275,3 +275,26 @@ describe('resolveAuditSettings', () => {
     expect(fromOption).toEqual({ enabled: true, key: { key: Buffer.from([1, 2, 3]), keyId: expect.stringMatching(/^sha256:/) } });
   });
 });
+
+describe('the documented test vector (docs/audit.md)', () => {
+  // An independent implementation of the canonical form must reach the same digests.
+  const spans: FlatSpan[] = [
+    {
+      name: 'Travel concierge', kind: 'INTERNAL', traceId: '3d04ca99b2314ab4b3019ce61d0aaa1a', spanId: '9721ffa886b04ebc',
+      startTime: 1795444601001, endTime: 1795444601116, status: { code: 'UNSET' }, events: [],
+      attributes: { 'gen_ai.operation.name': 'invoke_workflow', 'openai.agents.trace_id': 'trace_3d04ca99b2314ab4b3019ce61d0aaa1a' },
+    },
+    {
+      name: 'execute_tool get_weather', kind: 'INTERNAL', traceId: '3d04ca99b2314ab4b3019ce61d0aaa1a', spanId: '0454fd0ffb414356',
+      parentSpanId: '9721ffa886b04ebc', startTime: 1795444601097, endTime: 1795444601101, status: { code: 'ERROR', message: 'Error running tool' }, events: [],
+      attributes: { 'gen_ai.tool.call.arguments': '{"city": "Paris"}', 'gen_ai.usage.input_tokens': 120, 'openai.agents.agent.tools': ['get_weather'], 'mlflow.spanType': 'TOOL' },
+    },
+  ];
+
+  it('gives the documented plain and keyed digests', () => {
+    expect(computeTraceDigest(spans)[DIGEST_ATTRIBUTES.DIGEST]).toBe('84f70d92214adf35bf6eb3014f6791ccc3282e88908d2351197db76a7ea87ffd');
+    expect(computeTraceDigest(spans, auditKey('correct horse battery staple', 'audit-2026'))[DIGEST_ATTRIBUTES.DIGEST]).toBe(
+      '6a6796584a538cb40c5c11d3694cfd11557cef57ad0135acd46fa26e5ad2bd47',
+    );
+  });
+});
