@@ -85,7 +85,12 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function parseTrackingUri(raw: string, origin: string): { trackingUri: string; userInfo?: { username: string; password: string } } {
+interface ParsedTrackingUri {
+  trackingUri: string;
+  userInfo?: { username: string; password: string };
+}
+
+function parseTrackingUri(raw: string, origin: string): ParsedTrackingUri {
   let url: URL;
   try {
     url = new URL(raw);
@@ -168,8 +173,10 @@ function authFrom(
   // Passwords are taken as given: leading or trailing spaces may be part of them.
   const pass = password === '' ? undefined : password;
   if (user !== undefined && pass !== undefined) return { scheme: 'basic', username: user, password: pass, source };
-  if (user !== undefined) throw new MlflowConfigError(`${names.username} is set but ${names.password} is not: basic auth needs both.`);
-  if (pass !== undefined) throw new MlflowConfigError(`${names.password} is set but ${names.username} is not: basic auth needs both.`);
+  const [given, missing] = user !== undefined ? [names.username, names.password] : [names.password, names.username];
+  if (user !== undefined || pass !== undefined) {
+    throw new MlflowConfigError(`${given} is set but ${missing} is not: basic auth needs both.`);
+  }
   const bearer = nonEmpty(token);
   return bearer ? { scheme: 'bearer', token: bearer, source } : undefined;
 }

@@ -98,13 +98,17 @@ function describe(failure: MlflowFailure, context: MlflowErrorContext): MlflowEr
       }
       return {
         kind: 'unreachable',
-        message: `could not reach ${server} (${reason}): is \`mlflow server\` running? Start one with \`mlflow server --backend-store-uri sqlite:///mlflow.db\`, or point MLFLOW_TRACKING_URI at yours.`,
+        message:
+          `could not reach ${server} (${reason}): is \`mlflow server\` running? Start one with ` +
+          '`mlflow server --backend-store-uri sqlite:///mlflow.db`, or point MLFLOW_TRACKING_URI at yours.',
       };
     }
     case 'timeout':
       return {
         kind: 'timeout',
-        message: `${server} did not answer within ${context.timeoutMillis ?? '?'} ms while trying to ${context.operation}: is the server overloaded? Raise the timeoutMillis option if it is only slow.`,
+        message:
+          `${server} did not answer within ${context.timeoutMillis ?? '?'} ms while trying to ${context.operation}: ` +
+          'is the server overloaded? Raise the timeoutMillis option if it is only slow.',
       };
     case 'http':
       return describeHttp(failure.status, parseServerError(failure.body), server, context);
@@ -138,7 +142,11 @@ function describeHttp(
   const said = error.text ? `: ${clip(error.text)}` : '';
   const exporting = context.operation === 'export spans';
   if (status === 401) {
-    return { kind: 'unauthorized', status, message: `${server} refused the credentials (HTTP 401) while trying to ${context.operation}: ${authAdvice(context.auth)}` };
+    return {
+      kind: 'unauthorized',
+      status,
+      message: `${server} refused the credentials (HTTP 401) while trying to ${context.operation}: ${authAdvice(context.auth)}`,
+    };
   }
   if (status === 403) {
     return {
@@ -156,7 +164,8 @@ function describeHttp(
       status,
       message:
         `${server} has no experiment ${context.experimentId ? `with id ${context.experimentId} ` : ''}(HTTP 404): ` +
-        'check MLFLOW_EXPERIMENT_ID (or the experimentId option), or set MLFLOW_EXPERIMENT_NAME to have an experiment created by name.',
+        'check MLFLOW_EXPERIMENT_ID (or the experimentId option), or set MLFLOW_EXPERIMENT_NAME to have an ' +
+        'experiment created by name.',
     };
   }
   if (status === 404 && exporting) {
@@ -181,15 +190,20 @@ function describeHttp(
     return { kind: 'server-error', status, message: `${server} failed to ${context.operation} (HTTP ${status}${said}).` };
   }
   if (status >= 400) {
-    return { kind: 'rejected', status, message: `${server} rejected the request to ${context.operation} (HTTP ${status}${said}).` };
+    const message = `${server} rejected the request to ${context.operation} (HTTP ${status}${said}).`;
+    return { kind: 'rejected', status, message };
   }
-  return { kind: 'unknown', status, message: `${server} gave an unexpected answer to ${context.operation} (HTTP ${status}${said}).` };
+  const message = `${server} gave an unexpected answer to ${context.operation} (HTTP ${status}${said}).`;
+  return { kind: 'unknown', status, message };
 }
 
 function authAdvice(auth: MlflowAuth): string {
   switch (auth.scheme) {
     case 'none':
-      return 'no credentials were sent. Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth) or MLFLOW_TRACKING_TOKEN (bearer token).';
+      return (
+        'no credentials were sent. Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (basic auth) or ' +
+        'MLFLOW_TRACKING_TOKEN (bearer token).'
+      );
     case 'basic':
       return `basic auth was sent for user "${auth.username}". Check ${credentialVariables(auth)}.`;
     case 'bearer':

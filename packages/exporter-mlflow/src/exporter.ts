@@ -80,7 +80,8 @@ export class MlflowSpanExporter implements SpanExporter {
 
   /** The experiment as configured; `experimentId` once it is known. */
   get experiment(): MlflowExperimentRef & { experimentId?: string } {
-    return this.#experimentId === undefined ? this.#config.experiment : { ...this.#config.experiment, experimentId: this.#experimentId };
+    const { experiment } = this.#config;
+    return this.#experimentId === undefined ? experiment : { ...experiment, experimentId: this.#experimentId };
   }
 
   /** A REST client for the same server and credentials, to read traces back or tag them. */
@@ -94,7 +95,8 @@ export class MlflowSpanExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.#shutDown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: Object.assign(new Error('MlflowSpanExporter is shut down'), { retryable: false }) });
+      const error = Object.assign(new Error('MlflowSpanExporter is shut down'), { retryable: false });
+      resultCallback({ code: ExportResultCode.FAILED, error });
       return;
     }
     // Views are made now, in the order spans ended, so a root sees what its descendants told it.
@@ -201,6 +203,9 @@ function withoutOtlpVariables<T>(build: () => T): T {
 }
 
 /** An MlflowSpanExporter configured from options and the MLFLOW_* environment variables. */
-export function createMlflowSpanExporter(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env): MlflowSpanExporter {
+export function createMlflowSpanExporter(
+  options: MlflowSpanExporterOptions = {},
+  env: MlflowEnv = process.env,
+): MlflowSpanExporter {
   return new MlflowSpanExporter(options, env);
 }
