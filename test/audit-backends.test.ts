@@ -302,7 +302,7 @@ describe('spans slipped into a backend after the fact', () => {
       code = await main(['verify', run.traceId, ...target.args(), '--wait', '20'], io);
     }
     expect(code).toBe(1);
-    expect(io.out.join('\n')).toContain(`extra  execute_tool approve_refund (${forgedId}) under ${agent.spanId}`);
+    expect(io.out.join('\n')).toContain(`extra    execute_tool approve_refund (${forgedId}) under ${agent.spanId}`);
   });
 });
 

@@ -13,6 +13,9 @@ const HEADLINES: Record<VerificationReport['verdict'], string> = {
   'key-required': 'KEY NEEDED',
 };
 
+/** `  changed  `, `  missing  `, `  extra    `: one column for the ids and names. */
+const label = (text: string): string => `  ${text.padEnd(7)}  `;
+
 export function formatVerification(report: VerificationReport, source: string): string {
   const lines: string[] = [];
   const record = report.record;
@@ -26,16 +29,16 @@ export function formatVerification(report: VerificationReport, source: string): 
     }
   }
   for (const span of report.changed) {
-    lines.push(`  changed  ${span.name} (${span.spanId})`);
+    lines.push(`${label('changed')}${span.name} (${span.spanId})`);
     for (const field of span.fields) lines.push(`             ${describeField(field)}`);
   }
   for (const span of report.missing) {
     const hint = span.childNames.length > 0 ? ` (parent of: ${span.childNames.join(', ')})` : '';
-    lines.push(`  missing  ${span.spanId}${hint}`);
+    lines.push(`${label('missing')}${span.spanId}${hint}`);
   }
   const extraLabel = report.verdict === 'ok' ? 'not covered' : 'extra';
   for (const span of report.extra) {
-    lines.push(`  ${extraLabel}  ${span.name} (${span.spanId})${span.parentSpanId ? ` under ${span.parentSpanId}` : ''}`);
+    lines.push(`${label(extraLabel)}${span.name} (${span.spanId})${span.parentSpanId ? ` under ${span.parentSpanId}` : ''}`);
   }
   for (const note of report.notes) lines.push(`  note: ${note}`);
   return lines.join('\n');
