@@ -115,7 +115,8 @@ describe('verifyTraceDigest', () => {
       events: [{ name: 'exception', time: s.endTime, attributes: {} }],
       attributes: {
         ...Object.fromEntries(
-          Object.entries(s.attributes).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]),
+          // Jaeger's classic API writes arrays as JSON text; MLflow may hand numbers back as text.
+          Object.entries(s.attributes).map(([k, v]) => [k, typeof v === 'number' ? String(v) : Array.isArray(v) ? JSON.stringify(v) : v]),
         ),
         'mlflow.spanType': 'CHAIN',
         'mlflow.traceRequestId': `tr-${TRACE}`,
