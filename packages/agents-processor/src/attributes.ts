@@ -48,9 +48,9 @@ export const GEN_AI_OPERATION = {
 export const AGENTS = {
   /** The SDK's own id of the span (`span_<24 hex>`), on every span. */
   SPAN_ID: 'openai.agents.span_id',
-  /** The SDK's own trace id (`trace_<32 hex>`), on every span. */
+  /** The SDK's own trace id (`trace_<32 hex>`), on the trace's root span. */
   TRACE_ID: 'openai.agents.trace_id',
-  /** The SDK span type (`agent`, `function`, …), on every span. */
+  /** The SDK span type (`agent`, `function`, …; `trace` on the root), on every span. */
   SPAN_TYPE: 'openai.agents.span.type',
   /** Prefix of the trace metadata keys, on the root span: `openai.agents.metadata.<key>`. */
   METADATA_PREFIX: 'openai.agents.metadata.',

@@ -13,6 +13,7 @@ export function mapTrace(trace: TraceInfo, attributes: SpanAttributes): string {
   attributes.set(GEN_AI.WORKFLOW_NAME, name);
   attributes.set(GEN_AI.CONVERSATION_ID, trace.groupId);
   attributes.set(AGENTS.TRACE_ID, trace.traceId);
+  attributes.set(AGENTS.SPAN_TYPE, 'trace');
   for (const [key, value] of Object.entries(trace.metadata ?? {})) {
     attributes.data(`${AGENTS.METADATA_PREFIX}${key}`, value);
   }
