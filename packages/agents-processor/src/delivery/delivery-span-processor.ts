@@ -34,6 +34,9 @@ interface FlushWaiter {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** A shutdown this soon after a flush ended is the second half of one "flush, then shut down". */
+const FLUSH_THEN_SHUTDOWN_MILLIS = 250;
+
 /**
  * A span processor for one exporter that does not lose spans to a backend outage: finished spans
  * wait in a bounded queue (and in the spool, when there is one), go out in batches, and a batch
@@ -64,7 +67,8 @@ export class DeliverySpanProcessor implements SpanProcessor {
   #nextSeq = 0;
   #stopped = false;
   #recovery: Promise<void> | undefined;
-  #lastFlushStartedAt: number | undefined;
+  /** The latest forceFlush: a shutdown that follows it at once shares its deadline. */
+  #lastFlush: { deadline: number; endedAt: number | undefined } | undefined;
   #shutdown: Promise<void> | undefined;
 
   constructor(exporter: SpanExporter, options: DeliverySpanProcessorOptions = {}) {
@@ -103,15 +107,18 @@ export class DeliverySpanProcessor implements SpanProcessor {
    * way: spans not delivered by then stay queued and keep being retried.
    */
   forceFlush(): Promise<void> {
-    const now = Date.now();
-    this.#lastFlushStartedAt = now;
-    return this.#flushUntil(now + this.#options.flushTimeoutMillis);
+    const flush = { deadline: Date.now() + this.#options.flushTimeoutMillis, endedAt: undefined as number | undefined };
+    this.#lastFlush = flush;
+    return this.#flushUntil(flush.deadline).then(() => {
+      flush.endedAt = Date.now();
+    });
   }
 
   /**
-   * Flushes within the time left of a `forceFlush()` that just ran (the tracing processor flushes
-   * and then shuts down: both share one budget), else within `flushTimeoutMillis`; then stops.
-   * Spans still undelivered stay in the spool for the next process, or are counted as dropped.
+   * Flushes within the time left of a `forceFlush()` that is running or just ended (the tracing
+   * processor flushes and then shuts down: both share one budget), else within
+   * `flushTimeoutMillis`; then stops. Spans still undelivered stay in the spool for the next
+   * process, or are counted as dropped.
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= this.#stop();
@@ -120,9 +127,9 @@ export class DeliverySpanProcessor implements SpanProcessor {
 
   async #stop(): Promise<void> {
     const now = Date.now();
-    const budget = this.#options.flushTimeoutMillis;
-    const start = this.#lastFlushStartedAt !== undefined && now - this.#lastFlushStartedAt < budget ? this.#lastFlushStartedAt : now;
-    const deadline = start + budget;
+    const flush = this.#lastFlush;
+    const continuesFlush = flush !== undefined && (flush.endedAt === undefined || now - flush.endedAt < FLUSH_THEN_SHUTDOWN_MILLIS);
+    const deadline = continuesFlush ? flush.deadline : now + this.#options.flushTimeoutMillis;
     await this.#flushUntil(deadline);
     this.#stopped = true;
     this.#clearTimer();

@@ -30,6 +30,8 @@ export {
   DEFAULT_DELIVERY_OPTIONS,
   DeliverySpanProcessor,
   Spool,
+  decodeSpan,
+  encodeSpan,
   type DeliveryCounts,
   type DeliveryLogger,
   type DeliveryOptions,
