@@ -7,7 +7,8 @@ import { digestRecordFromTags, readDigestRecord, type FlatSpan } from '@agents-t
 import { describeSource, type SourceConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import type { Progress } from '../progress.js';
-import { mlflowClient, readFromJaeger, readFromMlflow, type BackendTrace } from './backends.js';
+import type { BackendTrace } from './backend-trace.js';
+import { readFromJaeger } from './jaeger.js';
 import { readTraceFile } from './file.js';
 
 export interface LoadedTrace {
@@ -43,13 +44,21 @@ function reader(config: SourceConfig, traceId: string, options: ReadOptions): Re
     case 'jaeger':
       return () => readFromJaeger(config.queryUrl, traceId);
     case 'mlflow': {
-      let client;
-      try {
-        client = mlflowClient(config.trackingUri, options.env ?? process.env);
-      } catch (error) {
-        throw new CliError((error as Error).message);
-      }
-      return () => readFromMlflow(client, traceId);
+      // Loaded only for MLflow: the exporter package is the heaviest import.
+      let read: ReadOnce | undefined;
+      return async () => {
+        if (!read) {
+          const { mlflowClient, readFromMlflow } = await import('./mlflow.js');
+          let client: ReturnType<typeof mlflowClient>;
+          try {
+            client = mlflowClient(config.trackingUri, options.env ?? process.env);
+          } catch (error) {
+            throw new CliError((error as Error).message);
+          }
+          read = () => readFromMlflow(client, traceId);
+        }
+        return read();
+      };
     }
   }
 }

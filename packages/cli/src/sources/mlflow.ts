@@ -1,39 +1,10 @@
 /**
- * Jaeger (its OTLP JSON query API) and MLflow (the MLflow exporter's REST client, so the same
- * MLFLOW_* variables and credentials apply). One read each: undefined while the trace is not there.
+ * MLflow, through the MLflow exporter's REST client, so the same MLFLOW_* variables and
+ * credentials apply. One read: undefined while the trace is not there.
  */
 import type { AttributeValue, FlatSpan } from '@agents-tracing/processor';
 import { MlflowClient, type MlflowEnv, type MlflowSpan } from '@agents-tracing/exporter-mlflow';
-import { spansOfTrace, type OtlpTracesData } from './otlp-json.js';
-
-export interface BackendTrace {
-  spans: FlatSpan[];
-  /** MLflow's trace tags; empty for Jaeger and files. */
-  tags: Record<string, string>;
-}
-
-const REQUEST_TIMEOUT_MS = 10_000;
-
-/**
- * `/api/v3/traces/{id}` keeps attribute types, times in nanoseconds and the span kind, where the
- * classic `/api/traces/{id}` turns arrays into text and times into microseconds.
- */
-export async function readFromJaeger(queryUrl: string, traceId: string): Promise<BackendTrace | undefined> {
-  const url = `${queryUrl.replace(/\/+$/, '')}/api/v3/traces/${traceId}`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (response.status === 404) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
-  const body = (await response.json()) as { result?: OtlpTracesData };
-  const spans = spansOfTrace(body.result ?? {}, traceId).map((span) => ({
-    ...span,
-    // Jaeger's own annotations (warnings, format), not part of the span that was sent.
-    attributes: Object.fromEntries(Object.entries(span.attributes).filter(([key]) => !key.startsWith('@jaeger@'))),
-  }));
-  return spans.length > 0 ? { spans, tags: {} } : undefined;
-}
+import { REQUEST_TIMEOUT_MS, type BackendTrace } from './backend-trace.js';
 
 const isScalar = (v: unknown): v is string | number | boolean =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
