@@ -10,21 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTracingDisabled } from '@openai/agents';
 import { context, trace } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  computeTraceDigest,
-  flatSpanFromReadable,
   isCoveredAttribute,
-  mlflowDigestTagAttributes,
   type AttributeValue,
   type FlatSpan,
   type VerificationReport,
 } from '@agents-tracing/processor';
-import { TraceAssembler, TreeExporter, setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { TreeExporter, setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { MlflowClient, MlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoCase, type DemoModel } from '@agents-tracing/example-multi-agent';
@@ -32,45 +28,6 @@ import { main, readTrace, verifyLoaded, type CliIo, type LoadedTrace, type Sourc
 
 const jaeger = inject('jaeger');
 const { trackingUri } = inject('mlflow');
-
-/**
- * Puts the digest on each trace's root before handing the trace on, as the processor does with
- * auditing on; with `mlflowTags`, also the root attributes MLflow turns into trace tags.
- */
-class DigestingExporter implements SpanExporter {
-  readonly #pending = new Set<Promise<unknown>>();
-  readonly #assembler = new TraceAssembler((spans) => {
-    const root = spans.find((s) => !s.parentSpanContext);
-    if (root) {
-      const digest = computeTraceDigest(spans.map(flatSpanFromReadable));
-      Object.assign(root.attributes, digest, this.mlflowTags ? mlflowDigestTagAttributes(digest) : {});
-    }
-    const sent = new Promise<ExportResult>((resolve) => this.inner.export(spans, resolve));
-    this.#pending.add(sent);
-    void sent.then(() => this.#pending.delete(sent));
-  });
-
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly mlflowTags = false,
-  ) {}
-
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.#assembler.add(spans);
-    done({ code: ExportResultCode.SUCCESS });
-  }
-
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.#pending);
-    await this.inner.forceFlush?.();
-  }
-
-  async shutdown(): Promise<void> {
-    this.#assembler.drain();
-    await this.forceFlush();
-    await this.inner.shutdown();
-  }
-}
 
 const CASES: [DemoCase, boolean][] = [
   ['weather', false],
@@ -93,10 +50,11 @@ beforeAll(async () => {
   const mlflowExporter = new MlflowSpanExporter({ trackingUri, experimentName: `audit-${randomUUID()}` }, {});
   tracing = await setupAgentTracing({
     serviceName: 'audit-test',
+    audit: true,
     exporters: [
-      new DigestingExporter(createOtlpSpanExporter({ protocol: 'grpc', endpoint: jaeger.otlpGrpcUrl }, {})),
-      new DigestingExporter(mlflowExporter, true),
-      new DigestingExporter(new TreeExporter({ print: false, file: traceFile })),
+      createOtlpSpanExporter({ protocol: 'grpc', endpoint: jaeger.otlpGrpcUrl }, {}),
+      mlflowExporter,
+      new TreeExporter({ print: false, file: traceFile }),
     ],
     batch: { scheduledDelayMillis: 50 },
   });

@@ -16,3 +16,4 @@ export * from './attributes.js';
 export * from './tree/span-tree.js';
 export { flatSpanFromReadable, hrTimeToMs } from './tree/readable-span.js';
 export { renderSpanTree, type RenderOptions } from './tree/render.js';
+export * from './audit/index.js';

@@ -4,13 +4,23 @@ import {
   ROOT_CONTEXT,
   SpanStatusCode,
   trace as otelTrace,
+  type Attributes,
   type Span,
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
 import type { Span as SdkSpan, SpanData, Trace, TracingProcessor } from '@openai/agents-core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { setTracingContextStorage } from '@openai/agents-core';
 import { AGENTS, ATTR_ERROR_TYPE } from './attributes.js';
+import {
+  digestAttributes,
+  resolveAuditSettings,
+  spanLeaf,
+  type AuditOption,
+  type AuditSettings,
+  type SpanLeaf,
+} from './audit/index.js';
 import { describeThrown } from './content/bounded-json.js';
 import { ContentEncoder, type ContentOptions } from './content/encoder.js';
 import { contentSettingsFromEnv } from './content/settings.js';
@@ -20,6 +30,7 @@ import {
   registerSpanLookup,
 } from './context/otel-context-storage.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import { flatSpanFromReadable } from './tree/readable-span.js';
 import {
   DEFAULT_WORKFLOW_NAME,
   mapSpanData,
@@ -56,6 +67,12 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
   idleTraceTimeoutMs?: number;
   /** Called by `shutdown()` after open spans are closed, e.g. to shut down a provider you own. */
   onShutdown?: () => Promise<void>;
+  /**
+   * Put a tamper-evident digest of every span of a trace on its root span: `true`, or
+   * `{ key, keyId }` for HMAC-SHA256. Default: on when `AGENTS_TRACING_AUDIT_KEY` is set.
+   * Needs the OpenTelemetry SDK's spans (any `@opentelemetry/sdk-trace-*` provider).
+   */
+  audit?: AuditOption;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -83,6 +100,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #unregisterLookup: () => void;
   readonly #reported = new Set<string>();
   readonly #ownsContextStorage: boolean;
+  readonly #audit: AuditSettings;
   #shutDown = false;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
@@ -97,6 +115,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 10_000);
     this.#idleTraceTimeoutMs = options.idleTraceTimeoutMs ?? 60_000;
     this.#onShutdown = options.onShutdown;
+    this.#audit = resolveAuditSettings(options.audit, process.env);
     this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
     const nest = options.nestToolSpans ?? 'auto';
     this.#ownsContextStorage = nest === true || (nest === 'auto' && hasActiveContextManager());
@@ -186,6 +205,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       workflowName: sdkTrace.name || DEFAULT_WORKFLOW_NAME,
       openChildren: 0,
       ended: false,
+      ...(this.#audit.enabled ? { leaves: [] } : {}),
     });
   }
 
@@ -244,6 +264,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#afterEnd(open, data, name);
     const endTime = span.endedAt ? Date.parse(span.endedAt) : Date.now();
     open.otel.end(Number.isFinite(endTime) ? endTime : Date.now());
+    this.#addLeaf(open);
     this.#childEnded(open, failed);
   }
 
@@ -301,11 +322,30 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#cancelIdleTimer(state.sdkTraceId);
     this.#traces.delete(state.sdkTraceId);
     if (state.ended) return;
-    state.ended = true;
     for (const open of [...this.#spans.values()]) if (open.trace === state) this.#forceEnd(open);
+    state.ended = true;
     if (reason === 'failed') state.otel.setStatus({ code: SpanStatusCode.ERROR, message: 'agent run failed' });
     if (reason === 'incomplete') state.otel.setAttribute(AGENTS.INCOMPLETE, true);
-    state.otel.end(Date.now());
+    const endTime = Date.now();
+    if (state.leaves) this.#setDigest(state, state.leaves, endTime);
+    state.otel.end(endTime);
+  }
+
+  /** The digest covers each span exactly as it was ended (and so as it is exported). */
+  #addLeaf(open: OpenSpan): void {
+    const leaves = open.trace?.leaves;
+    if (!leaves || open.trace?.ended) return;
+    if (!isReadable(open.otel)) {
+      this.#reportOnce('audit', 'auditing needs the OpenTelemetry SDK\'s spans; this tracer provider does not give them');
+      return;
+    }
+    leaves.push(spanLeaf(flatSpanFromReadable(open.otel)));
+  }
+
+  #setDigest(state: TraceState, leaves: readonly SpanLeaf[], endTime: number): void {
+    if (!isReadable(state.otel) || !this.#audit.enabled) return;
+    const root = { ...flatSpanFromReadable(state.otel), endTime };
+    state.otel.setAttributes(digestAttributes([...leaves, spanLeaf(root)], this.#audit.key) as Attributes);
   }
 
   #startIdleTimer(state: TraceState): void {
@@ -329,6 +369,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#spans.delete(open.sdkSpanId);
     open.otel.setAttribute(AGENTS.INCOMPLETE, true);
     open.otel.end(Date.now());
+    this.#addLeaf(open);
     if (isTraceState(open.parent) && !open.parent.ended) open.parent.openChildren -= 1;
   }
 
@@ -357,6 +398,12 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#reported.add(key);
     diag.warn(`agents-tracing: ${message}`);
   }
+}
+
+/** An ended span of the OpenTelemetry SDK can be read back; the API's `Span` cannot. */
+function isReadable(span: Span): span is Span & ReadableSpan {
+  const candidate = span as Partial<ReadableSpan>;
+  return Array.isArray(candidate.startTime) && typeof candidate.attributes === 'object' && Array.isArray(candidate.events);
 }
 
 function errorTypeOf(data: Record<string, unknown> | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import type { Span } from '@opentelemetry/api';
+import type { SpanLeaf } from './audit/index.js';
 import type { ModelExchange, RequestedToolCall } from './mapping/index.js';
 
 /** An SDK span the processor has opened an OpenTelemetry span for and not yet ended. */
@@ -28,6 +29,8 @@ export interface TraceState {
   /** Direct children still open: when the last one ends with an error, the run failed. */
   openChildren: number;
   ended: boolean;
+  /** Digest leaves of the spans ended so far, when auditing is on. */
+  leaves?: SpanLeaf[];
 }
 
 export const isTraceState = (node: OpenSpan | TraceState | undefined): node is TraceState =>

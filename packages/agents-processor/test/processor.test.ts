@@ -15,6 +15,7 @@ import {
   type Span,
   type Trace,
 } from '@openai/agents-core';
+import { auditKey, verifyTraceDigest } from '../src/audit/index.js';
 import { harness } from './harness.js';
 
 let h: ReturnType<typeof harness>;
@@ -313,5 +314,42 @@ describe('content capture', () => {
     });
     await runTool();
     expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBe('[redact hook threw: Error: hook bug]');
+  });
+});
+
+describe('auditing', () => {
+  it('puts a digest on the root that verifies the trace as exported, and names an edited span', async () => {
+    h = harness({ audit: { key: 'test-key', keyId: 'k1' } });
+    const trace = h.newTrace('Audited');
+    await inTrace(trace, () => {
+      const agent = createAgentSpan({ data: { name: 'A' } }, trace);
+      agent.start();
+      finish(createFunctionSpan({ data: { name: 't', input: '{}' } }, agent), (s) => {
+        s.spanData.output = 'ok';
+      });
+      agent.end();
+      createCustomSpan({ data: { name: 'never ended', data: {} } }, trace).start();
+    });
+    const spans = h.spans();
+    const root = h.byName('Audited');
+    expect(root?.attributes['openai.agents.digest.algorithm']).toBe('merkle-hmac-sha256-v1');
+    expect(root?.attributes['openai.agents.digest.key_id']).toBe('k1');
+    expect(root?.attributes['openai.agents.digest.span_ids']).toHaveLength(4);
+    const key = auditKey('test-key', 'k1');
+    expect(verifyTraceDigest(spans, { key }).verdict).toBe('ok');
+
+    const edited = spans.map((s) =>
+      s.name === 'execute_tool t' ? { ...s, attributes: { ...s.attributes, 'gen_ai.tool.call.result': 'forged' } } : s,
+    );
+    const report = verifyTraceDigest(edited, { key });
+    expect(report.verdict).toBe('tampered');
+    expect(report.changed.map((c) => c.spanId)).toEqual([h.byName('execute_tool t')?.spanId]);
+  });
+
+  it('is off by default', async () => {
+    h = harness();
+    const trace = h.newTrace('Plain');
+    await inTrace(trace, () => {});
+    expect(h.byName('Plain')?.attributes['openai.agents.digest']).toBeUndefined();
   });
 });

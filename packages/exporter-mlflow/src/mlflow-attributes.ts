@@ -10,7 +10,7 @@
  * and `user.id` on any span become the trace's session and user.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { AGENTS, GEN_AI } from '@agents-tracing/processor';
+import { AGENTS, GEN_AI, mlflowDigestTagAttributes } from '@agents-tracing/processor';
 
 export const MLFLOW = {
   SPAN_TYPE: 'mlflow.spanType',
@@ -286,8 +286,11 @@ function traceTagKey(key: string): string {
  * `openai.agents.metadata.<key>` as trace tags. Keys in MLflow's own `mlflow.` namespace and keys
  * past MLflow's length limit are left out; values are cut to MLflow's limit.
  */
+/** Trace metadata, and the trace's audit digest when it has one, as MLflow trace tags. */
 function metadataTags(attributes: Attributes): Record<string, string> {
   const tags: Record<string, string> = {};
+  const digestTags = mlflowDigestTagAttributes(attributes as Parameters<typeof mlflowDigestTagAttributes>[0]);
+  for (const [key, value] of Object.entries(digestTags)) tags[key.slice(MLFLOW.TRACE_TAG_PREFIX.length)] = value;
   for (const [key, value] of Object.entries(attributes)) {
     if (!key.startsWith(AGENTS.METADATA_PREFIX) || value === undefined) continue;
     const tagKey = key.slice(AGENTS.METADATA_PREFIX.length);
