@@ -1,0 +1,241 @@
+import type { ConfigId } from '../configs/index.js';
+import type { ExportMeasurement } from '../measure/export.js';
+import type { Spread } from '../measure/stats.js';
+import type { ConversationResult, RunResult } from './analyse.js';
+import type { Environment } from './environment.js';
+import type { TargetCheck } from './targets.js';
+
+export interface HeapRow {
+  config: ConfigId;
+  label: string;
+  /** Bytes held per `spans` open spans, above the no-op processor. */
+  bytes: number;
+  spans: number;
+}
+
+export interface Accounting {
+  config: ConfigId;
+  expected: number;
+  delivered: number;
+}
+
+export interface Report {
+  environment: Environment;
+  command: string;
+  transport: string;
+  date: string;
+  durationSeconds: number;
+  /** 1-minute load average when the run began and ended: other work on the machine shows here. */
+  loadAverage: { start: number; end: number };
+  targets: TargetCheck[];
+  runs: RunResult[];
+  conversation: ConversationResult | undefined;
+  heap: HeapRow[] | undefined;
+  exports: ExportMeasurement[];
+  exportNote: string | undefined;
+  accounting: Accounting[];
+}
+
+const table = (headers: string[], rows: string[][]): string =>
+  [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ms = (s: Spread) => `${fixed(s.median, 3)} (${fixed(s.p25, 3)}–${fixed(s.p75, 3)})`;
+const us = (s: Spread | undefined) => (s ? `${fixed(s.median, 1)} (${fixed(s.p25, 1)}–${fixed(s.p75, 1)})` : '—');
+const usValue = (v: number | undefined) => (v === undefined ? '—' : fixed(v, 1));
+const ratio = (v: number) => `${fixed(v, 2)}×`;
+const count = (v: number) => Math.round(v).toLocaleString('en-US');
+const verdict = (pass: boolean | undefined) => (pass === undefined ? 'not measured' : pass ? '**pass**' : '**FAIL**');
+
+function runSection(result: RunResult): string {
+  const rows = result.rows.map((row) => [
+    row.label,
+    ms(row.cpuPerRunMs),
+    ms(row.wallPerRunMs),
+    ratio(row.ratioToNoop),
+    us(row.overheadPerSpanUs),
+    us(row.callbackPerSpanUs),
+  ]);
+  return [
+    `### (${result.workload}) ${result.title}`,
+    '',
+    `${result.spansPerRun} spans a run; ${result.samples} samples of ${result.runsPerSample} runs per configuration.`,
+    '',
+    table(
+      [
+        'configuration',
+        'CPU ms per run (p25–p75)',
+        'wall ms per run (p25–p75)',
+        '× no-op',
+        'overhead per span, µs: end to end (p25–p75)',
+        'in callbacks (p25–p75)',
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
+type PerSpan = 'overheadPerSpanUs' | 'callbackPerSpanUs';
+
+function perSpanOf(rows: readonly { config: ConfigId; overheadPerSpanUs?: Spread; callbackPerSpanUs?: Spread }[], config: ConfigId, key: PerSpan) {
+  return rows.find((r) => r.config === config)?.[key]?.median;
+}
+
+function peerSection(runs: readonly RunResult[], conversation: ConversationResult | undefined): string {
+  const share = (ours: number | undefined, peer: number | undefined) =>
+    ours === undefined || peer === undefined || peer <= 0 ? '—' : fixed(ours / peer, 2);
+  const shares = (label: string, rows: RunResult['rows'] | ConversationResult['rows']) => [
+    label,
+    ...(['callbackPerSpanUs', 'overheadPerSpanUs'] as const).flatMap((key) =>
+      (['arize', 'braintrust'] as const).map((peer) => share(perSpanOf(rows, 'ours', key), perSpanOf(rows, peer, key))),
+    ),
+  ];
+  const rows = runs.map((r) => shares(`(${r.workload})`, r.rows));
+  if (conversation) rows.push(shares(`(${conversation.workload})`, conversation.rows));
+  return [
+    '## Ours against the peers',
+    '',
+    "Overhead per span of ours (simple + in-memory) divided by the peer's, same run: below 1 means ours costs less.",
+    '',
+    table(
+      ['workload', 'in callbacks: ÷ Arize', '÷ Braintrust', 'end to end: ÷ Arize', '÷ Braintrust'],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function conversationSection(result: ConversationResult): string {
+  const w = result.window;
+  const late = `${result.turns - w + 1}–${result.turns}`;
+  const rows = result.rows.map((row) => [
+    row.label,
+    ms(row.cpuMs),
+    ratio(row.ratioToNoop),
+    usValue(row.early?.callbackUs),
+    usValue(row.late?.callbackUs),
+    row.early && row.late ? ratio(row.late.callbackUs / row.early.callbackUs) : '—',
+    usValue(row.early?.overheadUs),
+    usValue(row.late?.overheadUs),
+    us(row.overheadPerSpanUs),
+    us(row.callbackPerSpanUs),
+  ]);
+  return [
+    `### (${result.workload}) ${result.title}`,
+    '',
+    `${result.spansPerTurn} spans a turn, all turns in one trace; ${result.samples} conversations per configuration. ` +
+      "A window's figure is the median over its turns of each turn's median over the conversations.",
+    '',
+    table(
+      [
+        'configuration',
+        'CPU ms per conversation (p25–p75)',
+        '× no-op',
+        `in callbacks per turn, µs: turns 1–${w}`,
+        `turns ${late}`,
+        'late ÷ early',
+        `end to end per turn, µs: turns 1–${w}`,
+        `turns ${late}`,
+        'per span, µs: end to end (p25–p75)',
+        'in callbacks (p25–p75)',
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
+function heapSection(rows: readonly HeapRow[]): string {
+  const spans = rows[0]?.spans ?? 0;
+  return [
+    `## Heap per ${count(spans)} spans in flight`,
+    '',
+    `Heap held (after full collections) while ${count(spans)} spans are open and never end, above what the no-op ` +
+      'processor holds for the same SDK spans.',
+    '',
+    table(
+      ['configuration', 'MB held', 'bytes per open span'],
+      rows.map((r) => [r.label, fixed(r.bytes / 1e6, 2), count(r.bytes / r.spans)]),
+    ),
+  ].join('\n');
+}
+
+function exportSection(rows: readonly ExportMeasurement[], note: string | undefined): string {
+  const lines = ['## Export into Jaeger', ''];
+  if (rows.length === 0) return [...lines, note ?? 'Not measured.'].join('\n');
+  lines.push(
+    'Spans per second stored in a local Jaeger (in-memory storage, same machine), counted back through its query API.',
+    '',
+    table(
+      ['measurement', 'spans produced', 'acknowledged', 'stored in Jaeger', 'seconds', 'spans/s'],
+      rows.map((r) => [r.label, count(r.produced), count(r.exported), count(r.stored), fixed(r.seconds, 2), count(r.spansPerSecond)]),
+    ),
+  );
+  if (note) lines.push('', note);
+  return lines.join('\n');
+}
+
+const METHOD = `## Method
+
+- Every run goes through the SDK's real \`run()\`. The model is the SDK's own \`OpenAIResponsesModel\` with only its
+  HTTP call replaced by an in-process scripted answer (\`_fetchResponse\` overridden): the request is still built, and
+  the \`response\` spans are opened and filled (\`_input\`, \`_response\`) by the SDK's model class, so span counts and
+  span contents are those of a real run, without loopback HTTP noise. \`--transport=http\` runs the same workloads
+  against the scripted OpenAI server over loopback as a cross-check.
+- Configurations are interleaved in one process: after a warm-up, each round runs one sample of every configuration
+  in a shuffled order, with a garbage collection before each sample. Medians with p25–p75 are reported.
+- Times are CPU time of the process (\`process.cpuUsage\`), wall time shown beside it: on a shared machine wall time
+  also counts the time other processes held the cores.
+- Overhead per span, end to end = (configuration − no-op) ÷ spans per run, from samples paired within a round: it
+  includes the garbage the processor leaves behind. In callbacks = time spent inside the processor's callbacks (every
+  processor, the no-op too, is wrapped by the same timer; the no-op's is taken off): the part the SDK pays inline,
+  measured directly, so it stays readable where the SDK's own cost dwarfs the difference, as in (c) and (d). The
+  targets are judged on it; the end-to-end figure is there to show nothing is hidden outside the callbacks.
+- Spans per run is what our processor emits (the SDK's spans plus the trace's root), the same divisor for every
+  configuration; Arize drops \`task\` and \`turn\` spans and Braintrust writes log rows, so they emit fewer, but
+  handle the same SDK spans.
+- The no-op processor returns a shared resolved promise from every callback: what remains is the SDK's own cost.
+- Zero model latency makes every ratio to no-op a worst case: with a real model, each turn waits hundreds of
+  milliseconds on the network.
+- Batching pipelines are never flushed between samples: their exports fall inside timed samples as in an app
+  (the batch span processor exports inline once 512 spans are queued).`;
+
+export function renderReport(report: Report): string {
+  const env = report.environment;
+  const versions = Object.entries(env.packages).map(([name, version]) => `\`${name}\` ${version}`).join(', ');
+  const targets = table(
+    ['target', 'measured', 'result'],
+    report.targets.map((t) => [t.target, t.measured, verdict(t.pass)]),
+  );
+  const accounting = report.accounting.length
+    ? `Span accounting: ${report.accounting.map((a) => `${a.config} delivered ${count(a.delivered)} of ${count(a.expected)} spans`).join('; ')}.`
+    : '';
+  return [
+    '# Benchmarks',
+    '',
+    `Cost of tracing OpenAI Agents SDK runs, measured with \`${report.command}\` on ${report.date}` +
+      ` (${Math.round(report.durationSeconds)} s, model transport: ${report.transport}).`,
+    '',
+    `Machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, Node ${env.node}, ${env.platform}` +
+      `${env.commit ? `, commit ${env.commit}` : ''}; load average ${fixed(report.loadAverage.start, 1)} at the start, ` +
+      `${fixed(report.loadAverage.end, 1)} at the end. Packages: ${versions}.`,
+    '',
+    '## Targets',
+    '',
+    targets,
+    '',
+    '## Time per run',
+    '',
+    ...report.runs.flatMap((r) => [runSection(r), '']),
+    ...(report.conversation ? [conversationSection(report.conversation), ''] : []),
+    peerSection(report.runs, report.conversation),
+    '',
+    ...(report.heap ? [heapSection(report.heap), ''] : []),
+    exportSection(report.exports, report.exportNote),
+    '',
+    accounting,
+    '',
+    METHOD,
+    '',
+  ].join('\n');
+}

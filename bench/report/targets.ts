@@ -1,0 +1,74 @@
+import type { ConfigId } from '../configs/index.js';
+import type { ExportMeasurement } from '../measure/export.js';
+import type { ConversationResult, RunResult } from './analyse.js';
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  /** undefined: not measured in this run. */
+  pass: boolean | undefined;
+}
+
+export const EXPORT_TARGET_SPANS_PER_SECOND = 20_000;
+/** "Flat" for the long conversation: late turns cost at most this much more than early ones. */
+export const FLAT_TOLERANCE = 1.5;
+
+const us = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(1)} µs`);
+
+function row(results: readonly RunResult[], workload: string, config: ConfigId) {
+  return results.find((r) => r.workload === workload)?.rows.find((r) => r.config === config);
+}
+
+function quarterOfArize(results: readonly RunResult[], workload: string): TargetCheck {
+  const ours = row(results, workload, 'ours');
+  const arize = row(results, workload, 'arize');
+  const oursCb = ours?.callbackPerSpanUs?.median;
+  const arizeCb = arize?.callbackPerSpanUs?.median;
+  return {
+    target: `(${workload}) hot-path overhead per span ≤ ¼ of Arize's`,
+    measured:
+      `in callbacks: ours ${us(oursCb)}, Arize ${us(arizeCb)}; ` +
+      `end to end: ours ${us(ours?.overheadPerSpanUs?.median)}, Arize ${us(arize?.overheadPerSpanUs?.median)}`,
+    pass: oursCb === undefined || arizeCb === undefined ? undefined : oursCb <= arizeCb / 4,
+  };
+}
+
+export function checkTargets(
+  runs: readonly RunResult[],
+  conversation: ConversationResult | undefined,
+  exportPipeline: ExportMeasurement | undefined,
+): TargetCheck[] {
+  const checks = [quarterOfArize(runs, 'a'), quarterOfArize(runs, 'b')];
+
+  const a = row(runs, 'a', 'ours')?.callbackPerSpanUs?.median;
+  const c = row(runs, 'c', 'ours')?.callbackPerSpanUs?.median;
+  checks.push({
+    target: '(c) overhead per span ≤ 2 × (a)',
+    measured: `in callbacks: (c) ${us(c)}, (a) ${us(a)}`,
+    pass: a === undefined || c === undefined ? undefined : c <= 2 * a,
+  });
+
+  const talk = conversation?.rows.find((r) => r.config === 'ours');
+  const early = talk?.early?.callbackUs;
+  const late = talk?.late?.callbackUs;
+  checks.push({
+    target: `(d) overhead per turn flat: last turns ≤ ${FLAT_TOLERANCE} × first turns`,
+    measured: conversation
+      ? `in callbacks per turn: turns 1–${conversation.window} ${us(early)}, ` +
+        `turns ${conversation.turns - conversation.window + 1}–${conversation.turns} ${us(late)}`
+      : 'not measured',
+    pass: early === undefined || late === undefined ? undefined : late <= FLAT_TOLERANCE * early,
+  });
+
+  checks.push({
+    target: `export ≥ ${EXPORT_TARGET_SPANS_PER_SECOND.toLocaleString('en-US')} spans/s into Jaeger, none lost`,
+    measured: exportPipeline
+      ? `${Math.round(exportPipeline.spansPerSecond).toLocaleString('en-US')} spans/s (${exportPipeline.label}), ` +
+        `${exportPipeline.stored} of ${exportPipeline.produced} stored`
+      : 'not measured (no Jaeger)',
+    pass: exportPipeline
+      ? exportPipeline.spansPerSecond >= EXPORT_TARGET_SPANS_PER_SECOND && exportPipeline.stored === exportPipeline.produced
+      : undefined,
+  });
+  return checks;
+}
