@@ -1,0 +1,222 @@
+/**
+ * Every way a process ends delivers its traces, or says what it could not deliver, within a
+ * bounded time, and never hangs when the backend is down. Each case is a small agent app run as
+ * a child process (test/support/delivery-agent-script.ts) that never calls shutdown() itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createMlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
+import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, type ReadTrace } from '@agents-tracing/testing';
+import type { DemoCase } from '@agents-tracing/example-multi-agent';
+import { expectedDemoTree } from './support/demo-expectations.js';
+import { countExpectedSpans, expectExactlyOnce } from './support/delivery-assertions.js';
+import type { ScriptConfig } from './support/delivery-agent-script.js';
+import { startScript, type ScriptChild } from './support/delivery-child.js';
+
+const jaeger = inject('jaeger');
+const mlflow = inject('mlflow');
+const SCRIPT = './delivery-agent-script.ts';
+/** Nothing listens here: a backend that is down. */
+const DOWN = 'http://127.0.0.1:9/v1/traces';
+const RUN_LINE = /^run (\w+) trace_([0-9a-f]{32})$/m;
+const HANGING_LINE = /^hanging trace_([0-9a-f]{32})$/m;
+/** What the hanging run leaves when its process ends: closed as incomplete, all six present. */
+const HANGING_SPANS = ['Hanging workflow', 'invoke_workflow Hanging workflow', 'invoke_agent Hanging agent', 'turn', 'chat m', 'execute_tool wait_forever'];
+
+/** The children are heavy for two cores: at most three run at once, so timings stay meaningful. */
+const MAX_CHILDREN = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(body: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CHILDREN) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await body();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+let experimentId: string;
+
+beforeAll(async () => {
+  experimentId = await createMlflowExperiment(mlflow.trackingUri, `exit-paths-${randomUUID()}`);
+  // A fresh MLflow server answers its first trace export slowly: take that hit here, not in a case.
+  const memory = new InMemorySpanExporter();
+  new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('warm-up').startSpan('warm-up').end();
+  const exporter = createMlflowSpanExporter({ trackingUri: mlflow.trackingUri, experimentId });
+  const result = await new Promise<{ code: number }>((resolve) => exporter.export(memory.getFinishedSpans(), resolve));
+  expect(result.code).toBe(ExportResultCode.SUCCESS);
+  await exporter.shutdown();
+});
+
+function start(overrides: Partial<ScriptConfig>): ScriptChild {
+  const config: ScriptConfig = {
+    otlpEndpoint: `${jaeger.otlpHttpUrl}/v1/traces`,
+    serviceName: 'exit-paths',
+    runs: 1,
+    end: 'natural',
+    ...overrides,
+  };
+  return startScript(SCRIPT, [], { env: { DELIVERY_SCRIPT_CONFIG: JSON.stringify(config) } });
+}
+
+/** Milliseconds from the first line matching `pattern` to the exit. */
+async function exitAfter(child: ScriptChild, pattern: RegExp): Promise<{ code: number | null; signal: string | null; millis: number }> {
+  await child.waitFor(pattern, 60_000);
+  const seen = Date.now();
+  const { code, signal, at } = await child.exited;
+  return { code, signal, millis: at - seen };
+}
+
+const toMlflow = (): Partial<ScriptConfig> => ({ mlflow: { trackingUri: mlflow.trackingUri, experimentId } });
+
+/** A failed read names what the child said, so a failure explains itself. */
+async function withChildOutput<T>(child: ScriptChild, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- child output ---\n${child.output()}`);
+  }
+}
+
+async function expectDemoRunDelivered(child: ScriptChild, alsoMlflow = false): Promise<void> {
+  const [, demoCase, hex] = (await child.waitFor(RUN_LINE, 1))!;
+  const spans = countExpectedSpans(expectedDemoTree(demoCase as DemoCase, `trace_${hex}`));
+  expectExactlyOnce(await withChildOutput(child, () => readJaegerTrace(jaeger.queryUrl, hex!, { expectSpans: spans })), spans);
+  if (alsoMlflow) {
+    expectExactlyOnce(await withChildOutput(child, () => readMlflowTrace(mlflow.trackingUri, hex!, { expectSpans: spans })), spans);
+  }
+}
+
+async function expectHangingRunDelivered(child: ScriptChild, alsoMlflow = false): Promise<void> {
+  const [, hex] = (await child.waitFor(HANGING_LINE, 1))!;
+  const expectSpans = HANGING_SPANS.length;
+  const traces: ReadTrace[] = [await withChildOutput(child, () => readJaegerTrace(jaeger.queryUrl, hex!, { expectSpans }))];
+  if (alsoMlflow) traces.push(await withChildOutput(child, () => readMlflowTrace(mlflow.trackingUri, hex!, { expectSpans })));
+  for (const trace of traces) {
+    expectExactlyOnce(trace, HANGING_SPANS.length);
+    const root = trace.roots[0]!;
+    expect(root.name).toBe('Hanging workflow');
+    // Spans still open at exit are closed and marked, never lost.
+    expect(root.attributes['openai.agents.incomplete']).toBe(true);
+  }
+}
+
+/**
+ * Bounds, measured from the child's last line to its exit: tracing gives itself 4 s at exit, the
+ * Agents SDK 5 s; the rest is a loaded machine's slack.
+ */
+const BOUND_MS = 8_000;
+
+describe.concurrent('with the backends up, a process that never calls shutdown() delivers its trace when it', () => {
+  it('ends normally (beforeExit), to Jaeger and MLflow', () =>
+    slot(async () => {
+      const child = start({ end: 'natural', ...toMlflow() });
+      const exit = await exitAfter(child, RUN_LINE);
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      await expectDemoRunDelivered(child, true);
+    }));
+
+  it('gets SIGINT in the middle of a run', () =>
+    slot(async () => {
+      const child = start({ hang: true, end: 'wait' });
+      await child.waitFor(/^waiting$/m, 60_000);
+      child.kill('SIGINT');
+      const exit = await exitAfter(child, /^waiting$/m);
+      expect(exit.code).toBe(130);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      await expectDemoRunDelivered(child);
+      await expectHangingRunDelivered(child);
+    }));
+
+  it('gets SIGTERM in the middle of a run', () =>
+    slot(async () => {
+      const child = start({ hang: true, end: 'wait' });
+      await child.waitFor(/^waiting$/m, 60_000);
+      child.kill('SIGTERM');
+      const exit = await exitAfter(child, /^waiting$/m);
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      await expectHangingRunDelivered(child);
+    }));
+
+  it('throws an uncaught error in the middle of a run, to Jaeger and MLflow', () =>
+    slot(async () => {
+      // MLflow on a busy machine can take seconds per request: this app gives tracing 15 s at exit.
+      const child = start({ hang: true, end: 'throw', ...toMlflow(), delivery: { flushTimeoutMillis: 15_000 } });
+      const exit = await exitAfter(child, HANGING_LINE);
+      expect(exit.code).toBe(1);
+      expect(exit.millis).toBeLessThan(15_000 + BOUND_MS);
+      // The error is still printed, as Node would have.
+      expect(child.output()).toContain('Error: something broke outside the agent run');
+      await expectDemoRunDelivered(child, true);
+      await expectHangingRunDelivered(child, true);
+    }));
+
+  it('leaves a promise rejection unhandled in the middle of a run', () =>
+    slot(async () => {
+      const child = start({ hang: true, end: 'reject' });
+      const exit = await exitAfter(child, HANGING_LINE);
+      expect(exit.code).toBe(1);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      await expectHangingRunDelivered(child);
+    }));
+
+  it('calls process.exit() in the middle of a run: what it could not send waits in the spool for the next process', () =>
+    slot(async () => {
+      const spoolDir = mkdtempSync(join(tmpdir(), 'agents-tracing-exit-'));
+      const exiting = start({ hang: true, end: 'exit', spoolDir });
+      const exit = await exitAfter(exiting, HANGING_LINE);
+      expect(exit.code).toBe(0);
+      expect(exiting.output()).toMatch(/otlp: \d+ spans were not delivered before shutdown; they stay in the spool/);
+      const next = start({ runs: 0, end: 'shutdown', spoolDir });
+      expect((await next.exited).code).toBe(0);
+      expect(next.output()).toMatch(/otlp: \d+ spans left in the spool by an earlier process are being sent/);
+      await expectHangingRunDelivered(exiting);
+    }));
+});
+
+describe.concurrent('with the backend down, a process never hangs at exit and says what was lost, when it', () => {
+  const down = { otlpEndpoint: DOWN };
+  const lost = /otlp: \d+ spans could not be delivered before shutdown and are lost/;
+
+  it('gets SIGTERM', () =>
+    slot(async () => {
+      const child = start({ ...down, hang: true, end: 'wait' });
+      await child.waitFor(/^waiting$/m, 60_000);
+      child.kill('SIGTERM');
+      const exit = await exitAfter(child, /^waiting$/m);
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      expect(child.output()).toMatch(lost);
+    }));
+
+  it('throws an uncaught error', () =>
+    slot(async () => {
+      const child = start({ ...down, hang: true, end: 'throw' });
+      const exit = await exitAfter(child, HANGING_LINE);
+      expect(exit.code).toBe(1);
+      expect(exit.millis).toBeLessThan(BOUND_MS);
+      expect(child.output()).toMatch(lost);
+    }));
+
+  it('ends normally', () =>
+    slot(async () => {
+      const child = start({ ...down, end: 'natural' });
+      const exit = await exitAfter(child, RUN_LINE);
+      expect(exit.code).toBe(0);
+      // An export attempt already out (the HTTP exporter retries a refused connection within its
+      // 10 s timeout) holds the process before beforeExit and after tracing gave up: bounded by
+      // that timeout, twice.
+      expect(exit.millis).toBeLessThan(25_000);
+      expect(child.output()).toMatch(lost);
+    }));
+});
