@@ -35,6 +35,7 @@ export interface FaultProxy {
   readonly mode: FaultMode;
   /** Connections accepted so far. */
   readonly accepted: number;
+  /** Applies to new connections; open ones are dropped. */
   setMode(mode: FaultMode): Promise<void>;
   /** Sends later connections to another backend port (a backend restarted elsewhere). */
   setUpstream(port: number): void;
@@ -87,10 +88,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (closed) throw new Error('fault proxy is closed');
       const wasRefusing = mode.kind === 'refuse';
       mode = next;
-      // Connections keep the behaviour they started with; a new mode is for new ones, except
-      // that "refuse" also ends what is open, as a backend going down would.
+      // Open connections are dropped, as a backend that changes state would: clients reuse
+      // keep-alive connections, which would otherwise keep the old behaviour.
+      destroyAll();
       if (next.kind === 'refuse' && !wasRefusing) {
-        destroyAll();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       } else if (next.kind !== 'refuse' && wasRefusing) {
         await listen(server, port);
