@@ -45,6 +45,14 @@ const SETTINGS = {
   },
 };
 
+/** Export measured through each of these; the first two are judged against the throughput target. */
+const EXPORT_PIPELINES = [
+  ['batch', 'http/protobuf'],
+  ['delivery', 'http/protobuf'],
+  ['batch', 'grpc'],
+  ['delivery', 'grpc'],
+] as const;
+
 /** The long conversation costs the SDK itself O(turns²): it runs with the baseline, ours and the peers only. */
 const CONVERSATION_CONFIGS: readonly ConfigId[] = ['noop', 'ours', 'arize', 'braintrust'];
 
@@ -137,12 +145,14 @@ async function main(): Promise<void> {
     const exports: ExportMeasurement[] = [];
     const handoffs = workloads.find((w): w is RunWorkload => w.kind === 'runs' && w.id === 'b');
     if (jaeger && handoffs) {
-      for (const protocol of ['http/protobuf', 'grpc'] as const) {
-        log(`export pipeline into Jaeger, OTLP ${protocol} …`);
-        exports.push(await measureExportPipeline(jaeger, handoffs, settings.exportRuns, protocol));
+      for (const [processing, protocol] of EXPORT_PIPELINES) {
+        log(`export into Jaeger: ${processing} span processor, OTLP ${protocol} …`);
+        exports.push(await measureExportPipeline(jaeger, handoffs, settings.exportRuns, processing, protocol));
       }
-      log('live runs exporting into Jaeger …');
-      exports.push(await measureLiveExport(jaeger, handoffs, settings.liveRuns));
+      for (const processing of ['batch', 'delivery'] as const) {
+        log(`live runs exporting into Jaeger: ${processing} span processor …`);
+        exports.push(await measureLiveExport(jaeger, handoffs, settings.liveRuns, processing));
+      }
     }
 
     const runs = runMeasurements.map((m) => analyseRuns(m, configs));
@@ -154,7 +164,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString().slice(0, 10),
       durationSeconds: (performance.now() - began) / 1000,
       loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
-      targets: checkTargets(runs, conversation, exports[0]),
+      targets: checkTargets(runs, conversation, exports.slice(0, 2)),
       runs,
       conversation,
       heap,

@@ -14,7 +14,15 @@ import { TimedProcessor } from './timed-processor.js';
 import type { ConfigId, TracingConfig } from './types.js';
 
 export type { ConfigId, TracingConfig } from './types.js';
-export { BENCH_SERVICE_NAME, CountingExporter, inMemoryPipeline, pipeline, type Pipeline } from './pipelines.js';
+export {
+  BENCH_SERVICE_NAME,
+  CountingExporter,
+  inMemoryPipeline,
+  pipeline,
+  type Pipeline,
+  type PipelineOptions,
+  type Processing,
+} from './pipelines.js';
 export { arizeProcessor, braintrustProcessor, braintrustSink } from './peers.js';
 
 const RESOLVED = Promise.resolve();

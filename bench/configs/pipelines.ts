@@ -1,4 +1,5 @@
 import { AgentsIdGenerator } from '@agents-tracing/processor';
+import { DeliverySpanProcessor, type DeliveryOptions } from '@agents-tracing/processor/setup';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -47,17 +48,30 @@ export interface Pipeline {
 }
 
 /**
+ * How finished spans reach the exporter: OpenTelemetry's simple or batch span processor, or the
+ * delivery processor `setupAgentTracing` builds (bounded queue, batches, retries).
+ */
+export type Processing = 'simple' | 'batch' | 'delivery';
+
+export interface PipelineOptions {
+  serviceName?: string;
+  batch?: BufferConfig;
+  delivery?: DeliveryOptions;
+}
+
+function spanProcessorFor(sink: SpanExporter, processing: Processing, options: PipelineOptions): SpanProcessor {
+  if (processing === 'simple') return new SimpleSpanProcessor(sink);
+  if (processing === 'batch') return new BatchSpanProcessor(sink, options.batch);
+  return new DeliverySpanProcessor(sink, { name: 'bench', ...options.delivery });
+}
+
+/**
  * A tracer provider as an app would build one: the processor's id generator (so OTel ids are the
  * SDK's), one span processor, one exporter. The same construction serves ours and the peers.
  */
-export function pipeline(
-  exporter: SpanExporter,
-  processing: 'simple' | 'batch',
-  options: { serviceName?: string; batch?: BufferConfig } = {},
-): Pipeline {
+export function pipeline(exporter: SpanExporter, processing: Processing, options: PipelineOptions = {}): Pipeline {
   const sink = new CountingExporter(exporter);
-  const spanProcessor =
-    processing === 'simple' ? new SimpleSpanProcessor(sink) : new BatchSpanProcessor(sink, options.batch);
+  const spanProcessor = spanProcessorFor(sink, processing, options);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? BENCH_SERVICE_NAME }),
     idGenerator: new AgentsIdGenerator(),
