@@ -10,10 +10,42 @@ export function whereToLook(sdkTraceId: string, env: NodeJS.ProcessEnv = process
   } else if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
     places.push(`OTLP backend: trace id ${hex}`);
   }
-  if (env.MLFLOW_TRACKING_URI) {
-    const experiment = env.MLFLOW_EXPERIMENT_ID ? `#/experiments/${env.MLFLOW_EXPERIMENT_ID}/traces` : '#/experiments';
-    places.push(`MLflow: ${env.MLFLOW_TRACKING_URI.replace(/\/+$/, '')}/${experiment} (trace tr-${hex})`);
-  }
+  if (env.MLFLOW_TRACKING_URI) places.push(`MLflow: ${mlflowPlace(env.MLFLOW_TRACKING_URI, env, hex)}`);
   if (places.length === 0) places.push(`file: traces/agent-traces.otlp.jsonl (trace ${hex})`);
   return places;
+}
+
+/**
+ * The MLflow UI page of one trace: the experiment's Traces tab with the trace open, the address
+ * MLflow 3.17's own UI shows for it. `trackingUri` may carry a path prefix; credentials in it are
+ * left out.
+ */
+export function mlflowTraceUrl(trackingUri: string, experimentId: string, sdkTraceId: string): string {
+  const traceId = `tr-${sdkTraceId.replace(/^trace_/, '')}`;
+  return `${mlflowUiBase(trackingUri)}/#/experiments/${experimentId}/traces?selectedEvaluationId=${traceId}`;
+}
+
+/**
+ * The experiment is the exporter's: MLFLOW_EXPERIMENT_ID, else MLFLOW_EXPERIMENT_NAME (whose id
+ * only the server knows), else MLflow's "Default" experiment, id 0.
+ */
+function mlflowPlace(trackingUri: string, env: NodeJS.ProcessEnv, hex: string): string {
+  const id = env.MLFLOW_EXPERIMENT_ID?.trim();
+  const name = env.MLFLOW_EXPERIMENT_NAME?.trim();
+  if (!id && name) return `${mlflowUiBase(trackingUri)}/#/experiments, experiment "${name}", trace tr-${hex}`;
+  return mlflowTraceUrl(trackingUri, id || '0', hex);
+}
+
+/** The server's address without credentials, query or trailing slash. */
+function mlflowUiBase(trackingUri: string): string {
+  try {
+    const url = new URL(trackingUri.trim());
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    return trackingUri.trim().replace(/\/+$/, '');
+  }
 }
