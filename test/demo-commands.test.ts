@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJaegerTrace } from '@agents-tracing/testing';
+import { findMlflowExperimentId, readJaegerTrace, readMlflowTrace } from '@agents-tracing/testing';
 import { signalGroup, startPnpmScript, type Child } from './support/child.js';
 
 let child: Child | undefined;
@@ -33,6 +33,31 @@ describe('the user commands', () => {
       const trace = await readJaegerTrace(queryUrl!, hex!, { timeoutMs: 10_000 });
       expect(trace.serviceName).toBe('multi-agent-demo');
       expect(trace.roots[0]?.name).toBe('Travel concierge');
+    }
+    signalGroup(child, 'SIGINT');
+    await child.exited;
+  });
+});
+
+describe('the user commands: MLflow', () => {
+  it('`pnpm demo:mlflow` starts MLflow, runs the demo into experiment agents-demo and links each trace in the UI', async () => {
+    child = startPnpmScript('demo:mlflow', [], {
+      OPENAI_API_KEY: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      MLFLOW_EXPERIMENT_ID: '',
+      MLFLOW_EXPERIMENT_NAME: '',
+    });
+    await child.waitFor(/The server keeps running/, 300_000);
+    const links = [
+      ...child
+        .output()
+        .matchAll(/MLflow: (http:\/\/127\.0\.0\.1:\d+)\/#\/experiments\/(\d+)\/traces\?selectedEvaluationId=tr-([0-9a-f]{32})$/gm),
+    ];
+    expect(links).toHaveLength(3);
+    for (const [, trackingUri, experimentId, hex] of links) {
+      expect(await findMlflowExperimentId(trackingUri!, 'agents-demo')).toBe(experimentId);
+      const trace = await readMlflowTrace(trackingUri!, hex!, { timeoutMs: 10_000 });
+      expect(trace.info).toMatchObject({ experimentId, name: 'Travel concierge', tags: { 'service.name': 'multi-agent-demo' } });
     }
     signalGroup(child, 'SIGINT');
     await child.exited;
