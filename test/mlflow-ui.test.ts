@@ -3,7 +3,6 @@
  * its whole span tree, its token total, and a tool span's arguments and result. Takes the
  * screenshot docs/images/mlflow-trace.png.
  */
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { AGENTS, GEN_AI, walkSpanTree } from '@agents-tracing/processor';
@@ -11,8 +10,9 @@ import { readMlflowTrace } from '@agents-tracing/testing';
 import { mlflowTraceUrl, whereToLook } from '@agents-tracing/example-multi-agent';
 import { launchChromium, type ChromiumSession } from './support/chromium.js';
 import { startMlflowDemo, type MlflowDemo } from './support/mlflow-demo.js';
+import { screenshotPath } from './support/screenshots.js';
 
-const SCREENSHOT = fileURLToPath(new URL('../docs/images/mlflow-trace.png', import.meta.url));
+const SCREENSHOT = screenshotPath('mlflow-trace.png');
 /** The first load compiles and fetches the UI's scripts; later steps are quick. */
 const FIRST_LOAD_MS = 60_000;
 const STEP_MS = 20_000;

@@ -8,17 +8,18 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAgentSpans, type AgentSpanRecorder } from '@agents-tracing/testing';
 import { buildSpanTree, computeTraceDigest, walkSpanTree, type FlatSpan } from '@agents-tracing/processor';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoCase } from '@agents-tracing/example-multi-agent';
 import { reportCommand, type LoadedTrace } from '../packages/cli/src/index.js';
+import { screenshotPath } from './support/screenshots.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images', 'report.png');
+const SCREENSHOT = screenshotPath('report.png');
 
 /** Debian's chromium, installed when missing; a clear failure when it cannot be. */
 function ensureChromium(): void {
