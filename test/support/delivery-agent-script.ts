@@ -35,7 +35,11 @@ export interface ScriptConfig {
    * `shutdown()` and print stats.
    */
   end: 'natural' | 'exit' | 'wait' | 'throw' | 'reject' | 'shutdown';
-  /** Print heap use (after gc) before the runs and after shutdown; needs --expose-gc. */
+  /**
+   * Print heap use (after gc) before the runs and after shutdown; needs --expose-gc. The runs
+   * are preceded by as many unprinted warm-up runs, so the baseline already holds what the
+   * runtime keeps once it has seen that load (compiled code, pools).
+   */
   measureHeap?: boolean;
 }
 
@@ -59,10 +63,16 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function runOne(i: number): Promise<void> {
+async function runOne(i: number, print = true): Promise<void> {
   const demoCase = CASES[i % CASES.length]!;
   const result = await runDemoConversation(agents, demoCase, i % 2 === 1);
-  console.log(`run ${demoCase} ${result.traceId}`);
+  if (print) console.log(`run ${demoCase} ${result.traceId}`);
+}
+
+async function warmUp(): Promise<number> {
+  await Promise.all(Array.from({ length: config.runs }, (_, i) => runOne(i, false)));
+  await tracing.forceFlush();
+  return heapUsed();
 }
 
 /** A run whose tool never returns: its spans are still open when the process ends. */
@@ -82,7 +92,7 @@ async function startHangingRun(): Promise<void> {
   });
 }
 
-const heapBefore = config.measureHeap ? (await runOne(0), heapUsed()) : undefined;
+const heapBefore = config.measureHeap ? await warmUp() : undefined;
 if (config.concurrent) {
   await Promise.all(Array.from({ length: config.runs }, (_, i) => runOne(i)));
 } else {
@@ -118,6 +128,8 @@ switch (config.end) {
   case 'shutdown': {
     await tracing.shutdown();
     await model.close();
+    // The scripted model keeps every request it answered: not ours to count.
+    model.scripted?.reset();
     console.log(`stats ${JSON.stringify(tracing.stats())}`);
     if (heapBefore !== undefined) {
       console.log(`heap ${JSON.stringify({ before: heapBefore, after: heapUsed() })}`);
