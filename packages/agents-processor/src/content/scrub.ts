@@ -5,8 +5,8 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** The credential shapes scrubbed by default. Each pattern never matches `"` or `\`, so
- * scrubbing JSON text keeps it valid JSON. */
+/** The credential shapes scrubbed by default. No pattern matches `"` or `\`, so scrubbing JSON
+ * text keeps it valid JSON. */
 export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   // OpenAI-style API keys: sk-…, sk-proj-…, sk-svcacct-…
   /\bsk-[A-Za-z0-9_-]{20,}/g,
@@ -17,12 +17,26 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY)\b\s*[=:]\s*[A-Za-z0-9/+=]{30,}/g,
   // PEM private keys (escaped newlines inside JSON strings stay whole).
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  // Credentials inside URLs: scheme://user:password@host
-  /(?<=[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/\s:@"\\]+:[^/\s@"\\]+(?=@)/g,
+  // Credentials inside URLs: scheme://user:password@host (the scheme and host are kept).
+  /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\s:@"\\]+:[^/\s@"\\]+@/g,
   // GitHub and Slack tokens.
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
 ];
+
+/**
+ * Something every default shape contains: text without any of these is returned at once, which
+ * is most text, at the cost of one simple scan.
+ */
+const DEFAULT_TRIGGER = /sk-|Bearer|Basic|AKIA|ASIA|SECRET_ACCESS|secret_access|PRIVATE KEY|:\/\/|gh[pousr]_|xox[abprs]-/;
+
+const URL_CREDENTIALS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@]*@$/;
+
+/** A match is replaced whole, except credentials in a URL, where the scheme and `@` stay. */
+const replacement = (match: string): string => {
+  const url = URL_CREDENTIALS.exec(match);
+  return url ? `${url[1]}${REDACTED}@` : REDACTED;
+};
 
 export type SecretScrubber = (text: string) => string;
 
@@ -32,5 +46,6 @@ export function createSecretScrubber(patterns: readonly RegExp[]): SecretScrubbe
   const flags = new Set(['g', ...patterns.flatMap((p) => [...p.flags])]);
   flags.delete('y');
   const combined = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), [...flags].join(''));
-  return (text) => text.replace(combined, REDACTED);
+  const trigger = patterns === DEFAULT_SECRET_PATTERNS ? DEFAULT_TRIGGER : undefined;
+  return (text) => (trigger && !trigger.test(text) ? text : text.replace(combined, replacement));
 }
