@@ -1,7 +1,7 @@
 /**
  * The MLflow UI (3.17.2) in headless Chromium: the link the demo prints for a trace opens it with
  * its whole span tree, its token total, and a tool span's arguments and result. Takes the
- * screenshot docs/images/mlflow-trace.png.
+ * screenshot docs/images/mlflow-trace.png (with UPDATE_SCREENSHOTS=1).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
