@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startJaeger, type JaegerServer } from '../test/servers/index.js';
 import { buildConfigs, type ConfigId, type TracingConfig } from './configs/index.js';
 import { measureConversation, type ConversationMeasurement } from './measure/conversation.js';
-import { measureExportPipeline, measureLiveExport, type ExportMeasurement } from './measure/export.js';
+import { measureExportPipeline, measureLiveExport, recordSpans, type ExportMeasurement } from './measure/export.js';
 import { canCollectGarbage } from './measure/gc.js';
 import { measureHeap, OPEN_SPANS } from './measure/heap.js';
 import { heapCandidates } from './measure/heap-subjects.js';
@@ -30,20 +30,23 @@ const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 
 const SETTINGS = {
   full: {
-    runs: { samples: 30, budgetMs: 40_000, sampleMs: 40, warmupMs: 500 },
-    conversation: { samples: 4, warmupTurns: 20 },
+    runs: { samples: 25, budgetMs: 25_000, sampleMs: 40, warmupMs: 400 },
+    conversation: { samples: 3, warmupTurns: 20 },
     heapRepeats: 3,
-    exportRuns: 1000,
-    liveRuns: 400,
+    exportSpans: 24_000,
+    liveRuns: 200,
   },
   quick: {
-    runs: { samples: 8, budgetMs: 8_000, sampleMs: 20, warmupMs: 200 },
+    runs: { samples: 8, budgetMs: 6_000, sampleMs: 20, warmupMs: 200 },
     conversation: { samples: 1, warmupTurns: 10 },
     heapRepeats: 1,
-    exportRuns: 250,
-    liveRuns: 100,
+    exportSpans: 6_000,
+    liveRuns: 60,
   },
 };
+
+/** Runs of (b) whose spans, copied under fresh trace ids, make up the export bursts. */
+const RECORDED_RUNS = 50;
 
 /** Export measured through each of these; the first two are judged against the throughput target. */
 const EXPORT_PIPELINES = [
@@ -145,9 +148,10 @@ async function main(): Promise<void> {
     const exports: ExportMeasurement[] = [];
     const handoffs = workloads.find((w): w is RunWorkload => w.kind === 'runs' && w.id === 'b');
     if (jaeger && handoffs) {
+      const recorded = await recordSpans(handoffs, RECORDED_RUNS);
       for (const [processing, protocol] of EXPORT_PIPELINES) {
         log(`export into Jaeger: ${processing} span processor, OTLP ${protocol} …`);
-        exports.push(await measureExportPipeline(jaeger, handoffs, settings.exportRuns, processing, protocol));
+        exports.push(await measureExportPipeline(jaeger, recorded, settings.exportSpans, processing, protocol));
       }
       for (const processing of ['batch', 'delivery'] as const) {
         log(`live runs exporting into Jaeger: ${processing} span processor …`);

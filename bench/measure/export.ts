@@ -3,6 +3,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { OpenTelemetryTracingProcessor } from '@agents-tracing/processor';
 import { createOtlpSpanExporter, type OtlpProtocol } from '@agents-tracing/exporter-otlp';
 import { setTraceProcessors, setTracingDisabled } from '@openai/agents';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { pipeline, type Pipeline, type PipelineOptions, type Processing } from '../configs/index.js';
 import type { RunWorkload } from '../workloads/index.js';
@@ -23,6 +24,8 @@ export interface ExportMeasurement {
   /** Read back through Jaeger's query API. */
   stored: number;
   seconds: number;
+  /** CPU time this process spent meanwhile (serialising, sending): near `seconds` means the sender is the limit. */
+  cpuSeconds: number;
   /** Stored spans per second of wall time. */
   spansPerSecond: number;
 }
@@ -49,32 +52,76 @@ async function runWith(pipe: Pipeline, workload: RunWorkload, runs: number, yiel
 }
 
 /** Spans of `runs` runs of the workload, recorded by our processor in memory. */
-async function recordSpans(workload: RunWorkload, runs: number, service: string): Promise<ReadableSpan[]> {
+export async function recordSpans(workload: RunWorkload, runs: number): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
-  const pipe = pipeline(memory, 'simple', { serviceName: service });
-  await runWith(pipe, workload, runs, false);
+  await runWith(pipeline(memory, 'simple'), workload, runs, false);
   return memory.getFinishedSpans();
 }
 
+const randomTraceId = () => randomBytes(16).toString('hex');
+
 /**
- * Waits until the exporter has answered for `produced` spans, or nothing moved for `idleMs`.
- * A span processor drains its queue one batch after another by itself; `forceFlush` on a long
- * queue would instead send every batch at once, past the OTLP exporter's limit of concurrent
- * exports (30), and those batches would fail.
+ * `count` spans made of copies of the recorded ones, each copy of a trace under a fresh trace id
+ * and all under the given service, so every measurement sends spans Jaeger has not seen.
  */
-async function drained(pipe: Pipeline, produced: number, idleMs = 10_000): Promise<void> {
+function copiesOf(recorded: readonly ReadableSpan[], count: number, service: string): ReadableSpan[] {
+  const resource = resourceFromAttributes({ 'service.name': service });
+  const out: ReadableSpan[] = [];
+  while (out.length < count) {
+    const traceIds = new Map<string, string>();
+    const fresh = (id: string) => traceIds.get(id) ?? traceIds.set(id, randomTraceId()).get(id)!;
+    for (const span of recorded) {
+      if (out.length >= count) break;
+      const context = span.spanContext();
+      const spanContext = { ...context, traceId: fresh(context.traceId) };
+      const parent = span.parentSpanContext;
+      out.push({
+        name: span.name,
+        kind: span.kind,
+        spanContext: () => spanContext,
+        parentSpanContext: parent ? { ...parent, traceId: fresh(parent.traceId) } : undefined,
+        startTime: span.startTime,
+        endTime: span.endTime,
+        status: span.status,
+        attributes: span.attributes,
+        links: span.links,
+        events: span.events,
+        duration: span.duration,
+        ended: span.ended,
+        resource,
+        instrumentationScope: span.instrumentationScope,
+        droppedAttributesCount: span.droppedAttributesCount,
+        droppedEventsCount: span.droppedEventsCount,
+        droppedLinksCount: span.droppedLinksCount,
+      });
+    }
+  }
+  return out;
+}
+
+/** Batches a flush may send at once, well below the OTLP exporter's limit of 30 concurrent exports. */
+const FLUSHABLE_BATCHES = 10;
+const BATCH_SIZE = 512;
+
+/**
+ * Waits until at most a few batches are left unanswered (or nothing moved for `idleMs`), so the
+ * final `forceFlush` stays within the exporter's concurrency. A span processor drains its queue one
+ * batch after another by itself; `forceFlush` on a long queue would send every batch at once, past
+ * the OTLP exporter's limit of 30 concurrent exports, and those batches would fail.
+ */
+async function drainedEnoughToFlush(pipe: Pipeline, produced: number, idleMs = 10_000): Promise<void> {
   let seen = -1;
   let movedAt = performance.now();
   for (;;) {
     const answered = pipe.sink.exported + pipe.sink.failed;
-    if (answered >= produced) return;
+    if (produced - answered <= FLUSHABLE_BATCHES * BATCH_SIZE) return;
     if (answered !== seen) {
       seen = answered;
       movedAt = performance.now();
     } else if (performance.now() - movedAt > idleMs) {
       return;
     }
-    await sleep(5);
+    await sleep(2);
   }
 }
 
@@ -85,14 +132,16 @@ async function finish(
   pipe: Pipeline,
   produced: number,
   traces: number,
-  began: number,
+  began: { wall: number; cpu: NodeJS.CpuUsage },
 ): Promise<ExportMeasurement> {
-  await drained(pipe, produced);
+  await drainedEnoughToFlush(pipe, produced);
   await pipe.provider.forceFlush().catch(() => undefined);
-  const seconds = (performance.now() - began) / 1000;
+  const seconds = (performance.now() - began.wall) / 1000;
+  const cpu = process.cpuUsage(began.cpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const stored = await awaitSpansInJaeger(jaeger.queryUrl, service, produced, traces + 10);
   await pipe.provider.shutdown();
-  return { label, produced, exported: pipe.sink.exported, stored, seconds, spansPerSecond: stored / seconds };
+  return { label, produced, exported: pipe.sink.exported, stored, seconds, cpuSeconds, spansPerSecond: stored / seconds };
 }
 
 const PROCESSING_NAMES: Record<Processing, string> = {
@@ -104,29 +153,31 @@ const PROCESSING_NAMES: Record<Processing, string> = {
 /** Room for the whole burst, and time for it to drain: only the pipeline's speed is measured. */
 function sizedForBurst(spans: number): PipelineOptions {
   return {
-    batch: { maxQueueSize: spans },
-    delivery: { maxQueueSize: spans, flushTimeoutMillis: 120_000 },
+    batch: { maxQueueSize: spans, maxExportBatchSize: BATCH_SIZE },
+    delivery: { maxQueueSize: spans, maxExportBatchSize: BATCH_SIZE, flushTimeoutMillis: 120_000 },
   };
 }
 
 /**
- * Export capacity: recorded spans handed to a span processor (queue sized for the burst, default
- * batch size) as fast as it takes them, until Jaeger has acknowledged the last batch.
+ * Export capacity: `count` spans (copies of recorded agent runs) handed to a span processor
+ * (queue sized for the burst, default batch size) as fast as it takes them, until Jaeger has
+ * acknowledged the last batch.
  */
 export async function measureExportPipeline(
   jaeger: JaegerEndpoints,
-  workload: RunWorkload,
-  runs: number,
+  recorded: readonly ReadableSpan[],
+  count: number,
   processing: Processing,
   protocol: OtlpProtocol,
 ): Promise<ExportMeasurement> {
   const service = uniqueService(`export-${processing}-${protocol.replace('/', '-')}`);
-  const spans = await recordSpans(workload, runs, service);
+  const spans = copiesOf(recorded, count, service);
+  const traces = new Set(spans.map((s) => s.spanContext().traceId)).size;
   const pipe = pipeline(otlpExporter(jaeger, protocol), processing, { serviceName: service, ...sizedForBurst(spans.length) });
-  const began = performance.now();
+  const began = { wall: performance.now(), cpu: process.cpuUsage() };
   for (const span of spans) pipe.spanProcessor.onEnd(span);
   const label = `burst into ${PROCESSING_NAMES[processing]}, OTLP ${protocol}`;
-  return finish(label, jaeger, service, pipe, spans.length, runs, began);
+  return finish(label, jaeger, service, pipe, spans.length, traces, began);
 }
 
 /**
@@ -145,7 +196,7 @@ export async function measureLiveExport(
     serviceName: service,
     delivery: { flushTimeoutMillis: 120_000 },
   });
-  const began = performance.now();
+  const began = { wall: performance.now(), cpu: process.cpuUsage() };
   await runWith(pipe, workload, runs, true);
   const label = `live runs, ${PROCESSING_NAMES[processing]} at its defaults, OTLP http/protobuf`;
   return finish(label, jaeger, service, pipe, runs * workload.spansPerRun, runs, began);

@@ -164,11 +164,20 @@ function exportSection(rows: readonly ExportMeasurement[], note: string | undefi
   const lines = ['## Export into Jaeger', ''];
   if (rows.length === 0) return [...lines, note ?? 'Not measured.'].join('\n');
   lines.push(
-    'Spans per second stored in a local Jaeger (in-memory storage, same machine), counted back through its query API.',
+    'Spans per second stored in a local Jaeger (in-memory storage, same machine), counted back through its query API. ' +
+      'CPU seconds here: what this process spent meanwhile; the rest of the wall time it waited on Jaeger (which shares the 2 cores).',
     '',
     table(
-      ['measurement', 'spans produced', 'acknowledged', 'stored in Jaeger', 'seconds', 'spans/s'],
-      rows.map((r) => [r.label, count(r.produced), count(r.exported), count(r.stored), fixed(r.seconds, 2), count(r.spansPerSecond)]),
+      ['measurement', 'spans produced', 'acknowledged', 'stored in Jaeger', 'seconds', 'CPU seconds here', 'spans/s'],
+      rows.map((r) => [
+        r.label,
+        count(r.produced),
+        count(r.exported),
+        count(r.stored),
+        fixed(r.seconds, 2),
+        fixed(r.cpuSeconds, 2),
+        count(r.spansPerSecond),
+      ]),
     ),
   );
   if (note) lines.push('', note);
