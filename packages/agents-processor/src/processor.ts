@@ -76,6 +76,9 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/** A span or trace the SDK has ended, waiting to be finished off the hot path. */
+type PendingWork = { open: OpenSpan; span: SdkSpan<SpanData>; endTime: number } | { state: TraceState };
 const TRACER_NAME = '@agents-tracing/processor';
 const TRIPWIRE_MESSAGE = 'guardrail tripwire triggered';
 
@@ -101,6 +104,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #reported = new Set<string>();
   readonly #ownsContextStorage: boolean;
   readonly #audit: AuditSettings;
+  readonly #pending: PendingWork[] = [];
+  #drainScheduled = false;
   #shutDown = false;
 
   constructor(options: OpenTelemetryTracingProcessorOptions = {}) {
@@ -144,7 +149,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   onTraceEnd(sdkTrace: Trace): Promise<void> {
     try {
       const state = this.#traces.get(sdkTrace.traceId);
-      if (state) this.#endTrace(state, undefined);
+      if (state) {
+        this.#queue({ state });
+        this.processPending();
+      }
     } catch (error) {
       this.#report('onTraceEnd', error);
     }
@@ -170,6 +178,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   }
 
   async forceFlush(): Promise<void> {
+    this.processPending();
     await flushProvider(this.#provider);
   }
 
@@ -178,6 +187,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     if (this.#shutDown) return;
     this.#shutDown = true;
     try {
+      this.processPending();
       for (const open of [...this.#spans.values()]) this.#forceEnd(open);
       for (const state of [...this.#traces.values()]) this.#endTrace(state, 'incomplete');
       this.#unregisterLookup();
@@ -237,6 +247,13 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#spans.set(span.spanId, { sdkSpanId: span.spanId, type, otel, parent, trace: traceState, name });
   }
 
+  /**
+   * Ending a span inside a run only queues it: mapping, content serialisation and the
+   * OpenTelemetry span's end happen in a batch after the current step (`setImmediate`), mostly
+   * while the agent waits for its model. The end of a run (its task span, or the trace) finishes
+   * everything at once, so whatever follows a run (a flush, an exit) sees its whole tree. The
+   * SDK's end time is kept, so timings do not change.
+   */
   #endSpan(span: SdkSpan<SpanData>): void {
     let open = this.#spans.get(span.spanId);
     if (!open) {
@@ -246,6 +263,37 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       if (!open) return;
     }
     this.#spans.delete(span.spanId);
+    const endTime = span.endedAt ? Date.parse(span.endedAt) : Date.now();
+    this.#queue({ open, span, endTime: Number.isFinite(endTime) ? endTime : Date.now() });
+    if (isTraceState(open.parent)) this.processPending();
+  }
+
+  #queue(work: PendingWork): void {
+    this.#pending.push(work);
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    setImmediate(() => this.processPending());
+  }
+
+  /**
+   * Finishes every queued span and trace now, in the order the SDK ended them. Runs by itself
+   * right after each step; `forceFlush()` and `shutdown()` call it, and so can tests that read
+   * spans synchronously.
+   */
+  processPending(): void {
+    this.#drainScheduled = false;
+    const batch = this.#pending.splice(0);
+    for (const work of batch) {
+      try {
+        if ('state' in work) this.#endTrace(work.state, undefined);
+        else this.#finishSpan(work.open, work.span, work.endTime);
+      } catch (error) {
+        this.#report('finishing a span', error);
+      }
+    }
+  }
+
+  #finishSpan(open: OpenSpan, span: SdkSpan<SpanData>, endTime: number): void {
     const data = span.spanData;
     const attributes = new SpanAttributes(this.#encoder, open.type);
     const derived = this.#derive(open, data);
@@ -262,8 +310,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     open.otel.setAttributes(attributes.finish());
     const failed = this.#setStatus(open.otel, span, data, attributes);
     this.#afterEnd(open, data, name);
-    const endTime = span.endedAt ? Date.parse(span.endedAt) : Date.now();
-    open.otel.end(Number.isFinite(endTime) ? endTime : Date.now());
+    open.otel.end(endTime);
     this.#addLeaf(open);
     this.#childEnded(open, failed);
   }
@@ -322,7 +369,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#cancelIdleTimer(state.sdkTraceId);
     this.#traces.delete(state.sdkTraceId);
     if (state.ended) return;
-    for (const open of [...this.#spans.values()]) if (open.trace === state) this.#forceEnd(open);
+    // A failed run's spans have all ended; spans still open belong to a later run of the trace.
+    if (reason !== 'failed') for (const open of [...this.#spans.values()]) if (open.trace === state) this.#forceEnd(open);
     state.ended = true;
     if (reason === 'failed') state.otel.setStatus({ code: SpanStatusCode.ERROR, message: 'agent run failed' });
     if (reason === 'incomplete') state.otel.setAttribute(AGENTS.INCOMPLETE, true);

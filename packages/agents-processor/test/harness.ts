@@ -15,10 +15,15 @@ export function harness(options: OpenTelemetryTracingProcessorOptions = {}) {
   const processor = new OpenTelemetryTracingProcessor({ nestToolSpans: false, ...options, tracerProvider });
   setTraceProcessors([processor]);
   setTracingDisabled(false);
-  const spans = (): FlatSpan[] => exporter.getFinishedSpans().map(flatSpanFromReadable);
+  const spans = (): FlatSpan[] => {
+    processor.processPending();
+    return exporter.getFinishedSpans().map(flatSpanFromReadable);
+  };
   return {
     processor,
     spans,
+    /** Names of the spans exported so far, without finishing queued ones. */
+    exportedNames: () => exporter.getFinishedSpans().map((s) => s.name),
     tree: () => buildSpanTree(spans()),
     byName: (name: string) => spans().find((s) => s.name === name),
     newTrace: (name = 'Workflow', extra: Partial<Parameters<ReturnType<typeof getGlobalTraceProvider>['createTrace']>[0]> = {}): Trace =>

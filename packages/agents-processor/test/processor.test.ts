@@ -191,6 +191,28 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
 });
 
 describe('OpenTelemetryTracingProcessor lifecycle', () => {
+  it('finishes the spans of a step after it, and a whole run when the run ends', async () => {
+    const finished: string[] = [];
+    h = harness();
+    const trace = h.newTrace('Run');
+    await trace.start();
+    const task = createTaskSpan({ data: { name: 'Agent workflow' } }, trace);
+    task.start();
+    const step = createCustomSpan({ data: { name: 'step', data: { big: 'x'.repeat(1000) } } }, task);
+    step.start();
+    step.end();
+    // The SDK callback only queued the step's span; it is finished after the step.
+    finished.push(...h.exportedNames());
+    await new Promise((resolve) => setImmediate(resolve));
+    finished.push('|', ...h.exportedNames());
+    task.end();
+    finished.push('|', ...h.exportedNames());
+    expect(finished).toEqual(['|', 'step', '|', 'step', 'invoke_workflow Run']);
+    await trace.end();
+    expect(h.exportedNames()).toEqual(['step', 'invoke_workflow Run', 'Run']);
+    expect(h.processor.openTraceCount).toBe(0);
+  });
+
   it('closes the root of a failed run, which the SDK never ends', async () => {
     h = harness();
     const trace = h.newTrace('Failing');

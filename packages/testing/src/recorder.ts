@@ -70,11 +70,13 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
   // The SDK turns tracing off by default when NODE_ENV is "test".
   setTracingDisabled(false);
 
-  const spans = (filter: TreeFilter = {}): FlatSpan[] =>
-    exporter
+  const spans = (filter: TreeFilter = {}): FlatSpan[] => {
+    processor.processPending();
+    return exporter
       .getFinishedSpans()
       .map(flatSpanFromReadable)
       .filter((s) => filter.traceId === undefined || s.traceId === filter.traceId);
+  };
 
   return {
     processor,
