@@ -110,12 +110,14 @@ describe('Jaeger and MLflow stopped for 30 s while runs go on', () => {
     expect(pipelines().mlflow.retried).toBeGreaterThan(0);
     mlflowProxy.setUpstream(Number(new URL(mlflow.trackingUri).port));
     await Promise.all([jaeger.restart(), mlflowProxy.setMode({ kind: 'pass' })]);
+    const restartedAt = Date.now();
 
     // After: a few more runs, then everything pending goes out.
     await sleep(2_000);
     stopRunning = true;
     await runner;
     await until('the queues to drain', () => pipelines().jaeger.pending === 0 && pipelines().mlflow.pending === 0, 60_000);
+    const drainedAt = Date.now();
 
     expect(duringAndAfter.length).toBeGreaterThan(20);
     for (const result of duringAndAfter) {
@@ -128,6 +130,9 @@ describe('Jaeger and MLflow stopped for 30 s while runs go on', () => {
     }
 
     const total = memory.getFinishedSpans().length;
+    console.log(
+      `${before.length + duringAndAfter.length} runs, ${total} spans; retried: Jaeger ${pipelines().jaeger.retried}, MLflow ${pipelines().mlflow.retried}; queues drained ${drainedAt - restartedAt} ms after the restart`,
+    );
     for (const stats of [pipelines().jaeger, pipelines().mlflow]) {
       expect(stats).toMatchObject({ exported: total, dropped: 0, pending: 0 });
     }

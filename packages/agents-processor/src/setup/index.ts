@@ -193,7 +193,7 @@ async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.Pr
   const mlflow = options.mlflow ?? mlflowEnvConfigured(env);
   if (mlflow) {
     const mod = await loadMlflow('MLflow export was asked for');
-    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(withoutOwnRetries(mlflow)), remote: true });
+    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(typeof mlflow === 'object' ? mlflow : undefined), remote: true });
   }
   const noBackend = exporters.length === 0;
   const print = options.printTrees ?? noBackend;
@@ -206,8 +206,8 @@ async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.Pr
 }
 
 /**
- * The delivery pipeline retries failed batches itself, without a time limit: an exporter's own
- * retries (up to 30 s inside one export) would only hold the queue up. Settings that ask for
+ * The delivery pipeline retries failed batches itself, without a time limit: the OTLP exporter's
+ * own retries (up to 30 s inside one export) would only hold the queue up. Settings that ask for
  * them keep them.
  */
 function withoutOwnRetries(settings: true | ExporterSettings): ExporterSettings {
