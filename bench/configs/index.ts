@@ -69,6 +69,8 @@ function config(parts: Parts): TracingConfig {
       parts.delivered ??
       (async () => {
         if (!pipe) return 0;
+        // The processor first: it may hold spans it finishes on a later event-loop turn.
+        await processor?.forceFlush();
         await pipe.provider.forceFlush();
         return pipe.sink.exported;
       }),

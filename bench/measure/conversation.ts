@@ -1,6 +1,6 @@
 import type { ConfigId, TracingConfig } from '../configs/index.js';
 import type { ConversationWorkload } from '../workloads/index.js';
-import { startClock, type Cost } from './clock.js';
+import { runDeferred, startClock, type Cost } from './clock.js';
 import { settle } from './gc.js';
 import { shuffled } from './stats.js';
 
@@ -24,8 +24,8 @@ async function conversation(config: TracingConfig, workload: ConversationWorkloa
   config.activate();
   await settle();
   let stop = startClock(() => config.takeCallbackMs());
-  await workload.converse(turnLimit, (turn) => {
-    turns[turn - 1] = stop();
+  await workload.converse(turnLimit, async (turn) => {
+    turns[turn - 1] = stop(await runDeferred());
     stop = startClock(() => config.takeCallbackMs());
   });
   config.deactivate();

@@ -1,6 +1,6 @@
 import type { ConfigId, TracingConfig } from '../configs/index.js';
 import type { RunWorkload } from '../workloads/index.js';
-import { perUnit, startClock, type Cost } from './clock.js';
+import { perUnit, runDeferred, startClock, type Cost } from './clock.js';
 import { settle } from './gc.js';
 import { shuffled } from './stats.js';
 
@@ -28,8 +28,12 @@ async function timedSample(config: TracingConfig, workload: RunWorkload, runs: n
   config.activate();
   await settle();
   const stop = startClock(() => config.takeCallbackMs());
-  for (let i = 0; i < runs; i++) await workload.run();
-  const cost = stop();
+  let deferredMs = 0;
+  for (let i = 0; i < runs; i++) {
+    await workload.run();
+    deferredMs += await runDeferred();
+  }
+  const cost = stop(deferredMs);
   config.deactivate();
   await config.release();
   return perUnit(cost, runs);

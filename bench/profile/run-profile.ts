@@ -3,6 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConfigs, type ConfigId } from '../configs/index.js';
+import { runDeferred } from '../measure/clock.js';
 import { inProcessModels } from '../model/models.js';
 import { buildWorkloads, type Workload } from '../workloads/index.js';
 import { renderSummary, summariseProfile, type CpuProfile } from './summarise.js';
@@ -11,10 +12,17 @@ import { renderSummary, summariseProfile, type CpuProfile } from './summarise.js
 const RUNS: Record<Workload['id'], number> = { a: 1000, b: 400, c: 40, d: 1 };
 const WARMUP_RUNS = 200;
 
+/** Runs the workload, letting deferred processor work run after each run or turn, as in the bench. */
 async function drive(workload: Workload, times: number): Promise<void> {
   for (let i = 0; i < times; i++) {
-    if (workload.kind === 'runs') await workload.run();
-    else await workload.converse(undefined, () => {});
+    if (workload.kind === 'runs') {
+      await workload.run();
+      await runDeferred();
+    } else {
+      await workload.converse(undefined, async () => {
+        await runDeferred();
+      });
+    }
   }
 }
 

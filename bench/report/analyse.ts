@@ -10,6 +10,7 @@ const isBaseline = (id: ConfigId) => id === 'noop' || id === 'disabled';
 const cpu = (costs: readonly Cost[]) => costs.map((c) => c.cpuMs);
 const wall = (costs: readonly Cost[]) => costs.map((c) => c.wallMs);
 const inCallbacks = (costs: readonly Cost[]) => costs.map((c) => c.callbackMs);
+const inProcessor = (costs: readonly Cost[]) => costs.map((c) => c.callbackMs + c.deferredMs);
 const shift = (s: Spread, by: number): Spread => ({ median: s.median - by, p25: s.p25 - by, p75: s.p75 - by });
 
 export interface RunRow {
@@ -21,8 +22,10 @@ export interface RunRow {
   ratioToNoop: number;
   /** (config − no-op) CPU time per span, µs, from samples paired within a round. */
   overheadPerSpanUs: Spread | undefined;
-  /** Time inside the processor's callbacks per span, µs, above the no-op's. */
-  callbackPerSpanUs: Spread | undefined;
+  /** Time inside the processor's callbacks per span, µs, above the no-op's: what the SDK waits for. */
+  inlinePerSpanUs: Spread | undefined;
+  /** Callbacks plus the work they deferred to the next event-loop turns, per span, µs, above the no-op's. */
+  processorPerSpanUs: Spread | undefined;
 }
 
 export interface RunResult {
@@ -38,6 +41,7 @@ export function analyseRuns(m: RunMeasurement, configs: readonly TracingConfig[]
   const noop = m.perRun.get(BASELINE) ?? [];
   const perSpanUs = 1000 / m.workload.spansPerRun;
   const noopCallback = median(inCallbacks(noop));
+  const noopProcessor = median(inProcessor(noop));
   const rows = configs.map((config): RunRow => {
     const samples = m.perRun.get(config.id) ?? [];
     const baseline = isBaseline(config.id);
@@ -48,7 +52,8 @@ export function analyseRuns(m: RunMeasurement, configs: readonly TracingConfig[]
       cpuPerRunMs: spread(cpu(samples)),
       ratioToNoop: median(cpu(samples)) / median(cpu(noop)),
       overheadPerSpanUs: baseline ? undefined : scaleSpread(spread(pairedDifferences(cpu(samples), cpu(noop))), perSpanUs),
-      callbackPerSpanUs: baseline ? undefined : scaleSpread(shift(spread(inCallbacks(samples)), noopCallback), perSpanUs),
+      inlinePerSpanUs: baseline ? undefined : scaleSpread(shift(spread(inCallbacks(samples)), noopCallback), perSpanUs),
+      processorPerSpanUs: baseline ? undefined : scaleSpread(shift(spread(inProcessor(samples)), noopProcessor), perSpanUs),
     };
   });
   return {
@@ -62,8 +67,8 @@ export function analyseRuns(m: RunMeasurement, configs: readonly TracingConfig[]
 }
 
 export interface TurnWindow {
-  /** Time inside the processor's callbacks per turn, µs. */
-  callbackUs: number;
+  /** Callbacks plus deferred work per turn, µs, above the no-op's. */
+  processorUs: number;
   /** (config − no-op) CPU time per turn, µs. */
   overheadUs: number;
 }
@@ -78,7 +83,7 @@ export interface ConversationRow {
   late: TurnWindow | undefined;
   /** Over the whole conversation, per span, µs. */
   overheadPerSpanUs: Spread | undefined;
-  callbackPerSpanUs: Spread | undefined;
+  processorPerSpanUs: Spread | undefined;
 }
 
 export interface ConversationResult {
@@ -94,16 +99,20 @@ export interface ConversationResult {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
+const processorMs = (c: Cost | undefined) => (c ? c.callbackMs + c.deferredMs : Number.NaN);
+
 /** Per turn in [from, to): the median over samples; then the median over those turns, in µs. */
 function windowOf(samples: Cost[][], noop: Cost[][], from: number, to: number): TurnWindow {
-  const callback: number[] = [];
+  const processor: number[] = [];
   const overhead: number[] = [];
   for (let turn = from; turn < to; turn++) {
-    callback.push(median(samples.map((s) => s[turn]?.callbackMs ?? Number.NaN).filter(Number.isFinite)));
+    const own = median(samples.map((s) => processorMs(s[turn])).filter(Number.isFinite));
+    const base = median(noop.map((s) => processorMs(s[turn])).filter(Number.isFinite));
+    processor.push(own - base);
     const diffs = samples.map((s, i) => (s[turn]?.cpuMs ?? Number.NaN) - (noop[i]?.[turn]?.cpuMs ?? Number.NaN));
     overhead.push(median(diffs.filter(Number.isFinite)));
   }
-  return { callbackUs: median(callback) * 1000, overheadUs: median(overhead) * 1000 };
+  return { processorUs: median(processor) * 1000, overheadUs: median(overhead) * 1000 };
 }
 
 export function analyseConversation(m: ConversationMeasurement, configs: readonly TracingConfig[]): ConversationResult {
@@ -112,7 +121,7 @@ export function analyseConversation(m: ConversationMeasurement, configs: readonl
   const noop = m.turns.get(BASELINE) ?? [];
   const total = (samples: Cost[][], pick: (c: Cost) => number) => samples.map((s) => sum(s.map(pick)));
   const noopCpu = total(noop, (c) => c.cpuMs);
-  const noopCallback = median(total(noop, (c) => c.callbackMs));
+  const noopProcessor = median(total(noop, processorMs));
   const perSpanUs = 1000 / (turns * spansPerTurn + 1);
   const rows = configs.map((config): ConversationRow => {
     const samples = m.turns.get(config.id) ?? [];
@@ -126,9 +135,9 @@ export function analyseConversation(m: ConversationMeasurement, configs: readonl
       early: baseline ? undefined : windowOf(samples, noop, 0, window),
       late: baseline ? undefined : windowOf(samples, noop, turns - window, turns),
       overheadPerSpanUs: baseline ? undefined : scaleSpread(spread(pairedDifferences(cpuTotals, noopCpu)), perSpanUs),
-      callbackPerSpanUs: baseline
+      processorPerSpanUs: baseline
         ? undefined
-        : scaleSpread(shift(spread(total(samples, (c) => c.callbackMs)), noopCallback), perSpanUs),
+        : scaleSpread(shift(spread(total(samples, processorMs)), noopProcessor), perSpanUs),
     };
   });
   return { workload: m.workload.id, title: m.workload.title, turns, spansPerTurn, window, samples: noop.length, rows };

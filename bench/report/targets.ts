@@ -22,14 +22,14 @@ function row(results: readonly RunResult[], workload: string, config: ConfigId) 
 function quarterOfArize(results: readonly RunResult[], workload: string): TargetCheck {
   const ours = row(results, workload, 'ours');
   const arize = row(results, workload, 'arize');
-  const oursCb = ours?.callbackPerSpanUs?.median;
-  const arizeCb = arize?.callbackPerSpanUs?.median;
+  const oursMs = ours?.processorPerSpanUs?.median;
+  const arizeMs = arize?.processorPerSpanUs?.median;
   return {
     target: `(${workload}) hot-path overhead per span ≤ ¼ of Arize's`,
     measured:
-      `in callbacks: ours ${us(oursCb)}, Arize ${us(arizeCb)}; ` +
+      `processor time: ours ${us(oursMs)}, Arize ${us(arizeMs)}; ` +
       `end to end: ours ${us(ours?.overheadPerSpanUs?.median)}, Arize ${us(arize?.overheadPerSpanUs?.median)}`,
-    pass: oursCb === undefined || arizeCb === undefined ? undefined : oursCb <= arizeCb / 4,
+    pass: oursMs === undefined || arizeMs === undefined ? undefined : oursMs <= arizeMs / 4,
   };
 }
 
@@ -40,21 +40,21 @@ export function checkTargets(
 ): TargetCheck[] {
   const checks = [quarterOfArize(runs, 'a'), quarterOfArize(runs, 'b')];
 
-  const a = row(runs, 'a', 'ours')?.callbackPerSpanUs?.median;
-  const c = row(runs, 'c', 'ours')?.callbackPerSpanUs?.median;
+  const a = row(runs, 'a', 'ours')?.processorPerSpanUs?.median;
+  const c = row(runs, 'c', 'ours')?.processorPerSpanUs?.median;
   checks.push({
     target: '(c) overhead per span ≤ 2 × (a)',
-    measured: `in callbacks: (c) ${us(c)}, (a) ${us(a)}`,
+    measured: `processor time: (c) ${us(c)}, (a) ${us(a)}`,
     pass: a === undefined || c === undefined ? undefined : c <= 2 * a,
   });
 
   const talk = conversation?.rows.find((r) => r.config === 'ours');
-  const early = talk?.early?.callbackUs;
-  const late = talk?.late?.callbackUs;
+  const early = talk?.early?.processorUs;
+  const late = talk?.late?.processorUs;
   checks.push({
     target: `(d) overhead per turn flat: last turns ≤ ${FLAT_TOLERANCE} × first turns`,
     measured: conversation
-      ? `in callbacks per turn: turns 1–${conversation.window} ${us(early)}, ` +
+      ? `processor time per turn: turns 1–${conversation.window} ${us(early)}, ` +
         `turns ${conversation.turns - conversation.window + 1}–${conversation.turns} ${us(late)}`
       : 'not measured',
     pass: early === undefined || late === undefined ? undefined : late <= FLAT_TOLERANCE * early,

@@ -29,7 +29,7 @@ export function longConversation(models: ScriptedModels, turns = 200): Conversat
         for (let turn = 1; turn <= (turnLimit ?? turns); turn++) {
           const input = [...history, user(`Message ${turn}: tell me one more thing about the topic we are discussing.`)];
           const result = await run(agent, input);
-          onTurn(turn);
+          await onTurn(turn);
           history = result.history;
         }
       });

@@ -19,8 +19,11 @@ export interface ConversationWorkload extends WorkloadInfo {
   turns: number;
   /** SDK spans one turn gives (the conversation's root span comes once, on top). */
   spansPerTurn: number;
-  /** Runs the conversation (all its turns, or the first `turnLimit`), calling `onTurn` as each turn (1-based) ends. */
-  converse(turnLimit: number | undefined, onTurn: (turn: number) => void): Promise<void>;
+  /**
+   * Runs the conversation (all its turns, or the first `turnLimit`), calling `onTurn` as each
+   * turn (1-based) ends and waiting for it before the next turn.
+   */
+  converse(turnLimit: number | undefined, onTurn: (turn: number) => void | Promise<void>): Promise<void>;
 }
 
 export type Workload = RunWorkload | ConversationWorkload;
