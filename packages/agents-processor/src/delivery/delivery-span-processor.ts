@@ -15,8 +15,6 @@ export interface DeliverySpanProcessorOptions extends DeliveryOptions {
   /** Finished spans are written here before export and removed once acknowledged. */
   spool?: Spool;
   logger?: DeliveryLogger;
-  /** A source of [0, 1) for the retry jitter; injectable for tests. */
-  random?: () => number;
 }
 
 interface Entry {
@@ -53,7 +51,6 @@ export class DeliverySpanProcessor implements SpanProcessor {
   readonly #options: ResolvedDeliveryOptions;
   readonly #spool: Spool | undefined;
   readonly #logger: DeliveryLogger;
-  readonly #random: () => number;
   readonly #queue = new SpanQueue<Entry>();
   readonly #counts = zeroCounts();
   readonly #waiters = new Set<FlushWaiter>();
@@ -77,7 +74,6 @@ export class DeliverySpanProcessor implements SpanProcessor {
     this.name = options.name ?? 'exporter';
     this.#spool = options.spool;
     this.#logger = options.logger ?? defaultDeliveryLogger();
-    this.#random = options.random ?? Math.random;
     if (this.#spool) this.#recovery = this.#recover(this.#spool);
   }
 
@@ -298,7 +294,7 @@ export class DeliverySpanProcessor implements SpanProcessor {
       `${this.name}: export failed (${describeExportFailure(error)}); retrying with backoff, keeping up to ${this.#options.maxQueueSize} spans meanwhile.`,
     );
     if (this.#stopped) return;
-    const delay = retryDelay(this.#failures, this.#options.initialRetryDelayMillis, this.#options.maxRetryDelayMillis, this.#random);
+    const delay = retryDelay(this.#failures, this.#options.initialRetryDelayMillis, this.#options.maxRetryDelayMillis);
     this.#clearTimer();
     this.#setTimer(delay, true);
   }
