@@ -22,6 +22,7 @@ describe('the user commands', () => {
     }
     expect(output).toMatch(/^Travel concierge {2}\d+ms {2}✗ ERROR: agent run failed$/m);
     expect(output).toContain('tripwire → InputGuardrailTripwireTriggered');
+    expect(output).toMatch(/^delivery to tree: 43 spans exported, 0 retried, 0 dropped, 0 spooled, 0 pending$/m);
   });
 
   it('`pnpm demo:jaeger` starts Jaeger, runs the demo into it and says where each trace is', async () => {

@@ -42,6 +42,10 @@ try {
     console.log(`${result.name}${result.streamed ? ' (streamed)' : ''}: trace ${result.traceId}\n  ${outcome}`);
     for (const place of whereToLook(result.traceId)) console.log(`  → ${place}`);
   }
+  for (const [name, counts] of Object.entries(tracing.stats().exporters)) {
+    const { exported, retried, dropped, spooled, pending } = counts;
+    console.log(`delivery to ${name}: ${exported} spans exported, ${retried} retried, ${dropped} dropped, ${spooled} spooled, ${pending} pending`);
+  }
 } finally {
   await mcp.close();
   await model.close();

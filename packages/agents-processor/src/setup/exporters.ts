@@ -4,12 +4,12 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 export type ExporterSettings = Record<string, unknown>;
 
 interface OtlpModule {
-  createOtlpSpanExporter(options?: ExporterSettings): SpanExporter;
+  createOtlpSpanExporter(options?: ExporterSettings, env?: NodeJS.ProcessEnv): SpanExporter;
   isOtlpConfigured(env: NodeJS.ProcessEnv): boolean;
 }
 
 interface MlflowModule {
-  createMlflowSpanExporter(options?: ExporterSettings): SpanExporter;
+  createMlflowSpanExporter(options?: ExporterSettings, env?: NodeJS.ProcessEnv): SpanExporter;
   isMlflowConfigured(env: NodeJS.ProcessEnv): boolean;
 }
 
@@ -41,6 +41,6 @@ export async function loadMlflow(why: string): Promise<MlflowModule> {
 
 /** Endpoint variables, checked without loading the exporter packages. */
 export const otlpEnvConfigured = (env: NodeJS.ProcessEnv): boolean =>
-  Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim());
 
-export const mlflowEnvConfigured = (env: NodeJS.ProcessEnv): boolean => Boolean(env.MLFLOW_TRACKING_URI);
+export const mlflowEnvConfigured = (env: NodeJS.ProcessEnv): boolean => Boolean(env.MLFLOW_TRACKING_URI?.trim());

@@ -156,7 +156,8 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
     tracerProvider,
     processor,
     exporters: chosen.map((c) => c.exporter),
-    forceFlush: () => tracerProvider.forceFlush(),
+    // The processor's flush first finishes spans still queued from the current step.
+    forceFlush: () => processor.forceFlush(),
     async shutdown() {
       await processor.shutdown();
       removeExitHooks();
@@ -188,12 +189,12 @@ async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.Pr
   const otlp = options.otlp ?? otlpEnvConfigured(env);
   if (otlp) {
     const mod = await loadOtlp('OTLP export was asked for');
-    exporters.push({ name: 'otlp', exporter: mod.createOtlpSpanExporter(withoutOwnRetries(otlp)), remote: true });
+    exporters.push({ name: 'otlp', exporter: mod.createOtlpSpanExporter(withoutOwnRetries(otlp), env), remote: true });
   }
   const mlflow = options.mlflow ?? mlflowEnvConfigured(env);
   if (mlflow) {
     const mod = await loadMlflow('MLflow export was asked for');
-    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(typeof mlflow === 'object' ? mlflow : undefined), remote: true });
+    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(typeof mlflow === 'object' ? mlflow : undefined, env), remote: true });
   }
   const noBackend = exporters.length === 0;
   const print = options.printTrees ?? noBackend;
