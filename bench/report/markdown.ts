@@ -188,6 +188,10 @@ function exportSection(rows: readonly ExportMeasurement[], note: string | undefi
 
 const METHOD = `## Method
 
+Run \`pnpm bench\` (about 5 minutes on 2 cores; writes this page), \`pnpm bench --quick\` (about 1.5 minutes;
+prints only), \`--no-jaeger\` to leave the export out, \`--transport=http\` for the loopback cross-check, or
+\`pnpm bench --profile [--config=<id>]\` for a CPU profile of each workload, summarised by self time.
+
 - Every run goes through the SDK's real \`run()\`. The model is the SDK's own \`OpenAIResponsesModel\` with only its
   HTTP call replaced by an in-process scripted answer (\`_fetchResponse\` overridden): the request is still built, and
   the \`response\` spans are opened and filled (\`_input\`, \`_response\`) by the SDK's model class, so span counts and
