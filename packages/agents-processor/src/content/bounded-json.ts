@@ -133,7 +133,7 @@ function writeObject(w: Writer, value: object | null, depth: number): void {
     if (Array.isArray(value) || value instanceof Set) writeItems(w, value, depth);
     else if (value instanceof Map) writeEntries(w, value.entries(), depth);
     else if (value instanceof Error) writeEntries(w, errorEntries(value), depth);
-    else writeEntries(w, objectEntries(value), depth);
+    else writePlainObject(w, value, depth);
   } finally {
     w.ancestors.delete(value);
   }
@@ -158,18 +158,51 @@ function writeEntries(w: Writer, entries: Iterable<[unknown, unknown]>, depth: n
   w.push('{');
   let first = true;
   for (const [key, item] of entries) {
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    if (w.remaining <= 0) {
-      w.truncated = true;
-      break;
-    }
-    if (!first) w.push(',');
-    first = false;
-    writeString(w, String(key));
-    w.push(':');
-    writeValue(w, item, depth + 1, false);
+    const written = writeMember(w, key, item, depth, first);
+    if (written === undefined) break;
+    first &&= !written;
   }
   w.push('}');
+}
+
+/** Plain objects, the common case: keys read one by one, no entry tuples. */
+function writePlainObject(w: Writer, value: object, depth: number): void {
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    writeEntries(w, [['[unreadable]', describeThrown(error)]], depth);
+    return;
+  }
+  w.push('{');
+  let first = true;
+  for (const key of keys) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      item = `[Throws: ${describeThrown(error)}]`;
+    }
+    const written = writeMember(w, key, item, depth, first);
+    if (written === undefined) break;
+    first &&= !written;
+  }
+  w.push('}');
+}
+
+/** Writes `"key":value`: true if written, false if skipped (as JSON skips it), undefined once
+ * the budget is spent. */
+function writeMember(w: Writer, key: unknown, item: unknown, depth: number, first: boolean): boolean | undefined {
+  if (item === undefined || typeof item === 'function' || typeof item === 'symbol') return false;
+  if (w.remaining <= 0) {
+    w.truncated = true;
+    return undefined;
+  }
+  if (!first) w.push(',');
+  writeString(w, String(key));
+  w.push(':');
+  writeValue(w, item, depth + 1, false);
+  return true;
 }
 
 function* objectEntries(value: object): Generator<[string, unknown]> {

@@ -34,6 +34,12 @@ export class ContentEncoder {
   readonly #redact: RedactHook | undefined;
   readonly #scrub: SecretScrubber;
   readonly #excluded: ReadonlySet<string> | undefined;
+  /**
+   * The same objects are captured several times (a model call's messages are also its agent's
+   * and its run's input): each is encoded once. Only without a redaction hook, whose answer may
+   * depend on where the value goes.
+   */
+  readonly #encoded = new WeakMap<object, { text: string; truncated: boolean }>();
 
   constructor(options: ContentOptions = {}) {
     this.capture = options.captureContent ?? true;
@@ -65,11 +71,16 @@ export class ContentEncoder {
       }
     }
     if (kept === undefined || kept === null) return undefined;
+    const cacheable = typeof kept === 'object' && !this.#redact;
+    const cached = cacheable ? this.#encoded.get(kept) : undefined;
+    if (cached) return cached;
     const encoded =
       typeof kept === 'string' && kept.length <= this.maxLength
         ? { text: kept, truncated: false }
         : boundedJson(kept, { maxLength: this.maxLength });
-    return { text: this.#scrub(encoded.text), truncated: encoded.truncated };
+    const result = { text: this.#scrub(encoded.text), truncated: encoded.truncated };
+    if (cacheable) this.#encoded.set(kept, result);
+    return result;
   }
 
   /** Scrubs a short non-content string (names, ids, error messages). */
