@@ -17,3 +17,4 @@ export * from './tree/span-tree.js';
 export { flatSpanFromReadable, hrTimeToMs } from './tree/readable-span.js';
 export { renderSpanTree, type RenderOptions } from './tree/render.js';
 export * from './audit/index.js';
+export * from './tree/otlp-json.js';

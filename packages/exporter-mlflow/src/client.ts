@@ -169,7 +169,7 @@ export class MlflowClient {
 
   /** Trace infos (no spans), newest first unless `orderBy` says otherwise. */
   async searchTraces(options: SearchTracesOptions): Promise<SearchTracesResult> {
-    const answer = await this.#json<{ traces?: RawTraceInfo[]; next_page_token?: string }>({
+    const answer = await this.#json<{ traces?: MlflowRestTraceInfo[]; next_page_token?: string }>({
       method: 'POST',
       path: '/api/3.0/mlflow/traces/search',
       body: {
@@ -280,7 +280,8 @@ interface RawExperiment {
   artifact_location?: string;
 }
 
-interface RawTraceInfo {
+/** A trace info as MLflow's REST API answers it. */
+export interface MlflowRestTraceInfo {
   trace_id: string;
   trace_location?: { mlflow_experiment?: { experiment_id?: string } };
   request_time?: string;
@@ -293,19 +294,19 @@ interface RawTraceInfo {
 }
 
 /** OTLP's AnyValue as MLflow's REST layer writes it. */
-interface RawAnyValue {
+export interface MlflowRestAnyValue {
   string_value?: string;
   bool_value?: boolean;
   int_value?: number | string;
   double_value?: number | string;
   bytes_value?: string;
-  array_value?: { values?: RawAnyValue[] };
-  kvlist_value?: { values?: RawKeyValue[] };
+  array_value?: { values?: MlflowRestAnyValue[] };
+  kvlist_value?: { values?: MlflowRestKeyValue[] };
 }
 
-interface RawKeyValue {
+export interface MlflowRestKeyValue {
   key: string;
-  value?: RawAnyValue;
+  value?: MlflowRestAnyValue;
 }
 
 interface RawSpan {
@@ -315,12 +316,12 @@ interface RawSpan {
   name: string;
   start_time_unix_nano: number | string;
   end_time_unix_nano?: number | string;
-  attributes?: RawKeyValue[];
+  attributes?: MlflowRestKeyValue[];
   status?: { code?: string; message?: string };
 }
 
 interface RawTrace {
-  trace_info: RawTraceInfo;
+  trace_info: MlflowRestTraceInfo;
   spans?: RawSpan[];
 }
 
@@ -333,7 +334,7 @@ function toExperiment(raw: RawExperiment): MlflowExperiment {
   };
 }
 
-function toTraceInfo(raw: RawTraceInfo): MlflowTraceInfo {
+function toTraceInfo(raw: MlflowRestTraceInfo): MlflowTraceInfo {
   const tags = raw.tags ?? {};
   const metadata = raw.trace_metadata ?? {};
   return {
@@ -355,7 +356,7 @@ function toTraceInfo(raw: RawTraceInfo): MlflowTraceInfo {
 
 function toSpan(raw: RawSpan): MlflowSpan {
   const attributes: Record<string, unknown> = {};
-  for (const { key, value } of raw.attributes ?? []) attributes[key] = decodeAnyValue(value);
+  for (const { key, value } of raw.attributes ?? []) attributes[key] = decodeMlflowAnyValue(value);
   const code = raw.status?.code;
   const endTime = raw.end_time_unix_nano;
   return {
@@ -377,16 +378,17 @@ function toSpan(raw: RawSpan): MlflowSpan {
   };
 }
 
-function decodeAnyValue(value: RawAnyValue | undefined): unknown {
+/** An AnyValue from MLflow's REST API as a plain value (integers as numbers, kvlists as objects). */
+export function decodeMlflowAnyValue(value: MlflowRestAnyValue | undefined): unknown {
   if (value === undefined) return null;
   if (value.string_value !== undefined) return value.string_value;
   if (value.bool_value !== undefined) return value.bool_value;
   if (value.int_value !== undefined) return Number(value.int_value);
   if (value.double_value !== undefined) return Number(value.double_value);
   if (value.bytes_value !== undefined) return value.bytes_value;
-  if (value.array_value !== undefined) return (value.array_value.values ?? []).map(decodeAnyValue);
+  if (value.array_value !== undefined) return (value.array_value.values ?? []).map(decodeMlflowAnyValue);
   if (value.kvlist_value !== undefined) {
-    return Object.fromEntries((value.kvlist_value.values ?? []).map((kv) => [kv.key, decodeAnyValue(kv.value)]));
+    return Object.fromEntries((value.kvlist_value.values ?? []).map((kv) => [kv.key, decodeMlflowAnyValue(kv.value)]));
   }
   return null;
 }

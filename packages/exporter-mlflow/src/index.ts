@@ -20,9 +20,13 @@ export {
 } from './config.js';
 export {
   MlflowClient,
+  decodeMlflowAnyValue,
   toMlflowTraceId,
   type MlflowClientOptions,
   type MlflowExperiment,
+  type MlflowRestAnyValue,
+  type MlflowRestKeyValue,
+  type MlflowRestTraceInfo,
   type MlflowSpan,
   type MlflowTokenUsage,
   type MlflowTrace,

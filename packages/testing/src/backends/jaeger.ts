@@ -7,93 +7,10 @@
  */
 import {
   buildSpanTree,
-  type AttributeValue,
-  type FlatSpan,
-  type SpanStatusName,
+  flatSpansFromOtlpJson,
+  type OtlpTracesData,
 } from '@agents-tracing/processor';
 import { pollTrace, type ReadTrace, type ReadTraceOptions } from './poll.js';
-import { nanosToMillis, spanKindName, spanStatus, toAttributeValue } from './values.js';
-
-/** OTLP/JSON as protobuf's JSON mapping writes it (camelCase, 64-bit integers as strings). */
-interface OtlpAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string | number;
-  doubleValue?: number | string;
-  bytesValue?: string;
-  arrayValue?: { values?: OtlpAnyValue[] };
-  kvlistValue?: { values?: OtlpKeyValue[] };
-}
-interface OtlpKeyValue {
-  key: string;
-  value?: OtlpAnyValue;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind?: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: OtlpKeyValue[];
-  events?: { timeUnixNano: string; name: string; attributes?: OtlpKeyValue[] }[];
-  status?: { code?: number; message?: string };
-}
-interface OtlpTracesData {
-  resourceSpans?: {
-    resource?: { attributes?: OtlpKeyValue[] };
-    scopeSpans?: { spans?: OtlpSpan[] }[];
-  }[];
-}
-
-function decodeAnyValue(value: OtlpAnyValue | undefined): unknown {
-  if (value === undefined) return null;
-  if (value.stringValue !== undefined) return value.stringValue;
-  if (value.boolValue !== undefined) return value.boolValue;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  if (value.doubleValue !== undefined) return Number(value.doubleValue);
-  if (value.bytesValue !== undefined) return value.bytesValue;
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(decodeAnyValue);
-  if (value.kvlistValue !== undefined) return decodeKeyValues(value.kvlistValue.values);
-  return null;
-}
-
-function decodeKeyValues(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { key, value } of list ?? []) out[key] = decodeAnyValue(value);
-  return out;
-}
-
-/** Jaeger's query service may add `@jaeger@…` attributes (warnings, format); they are its own. */
-function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const [key, value] of Object.entries(decodeKeyValues(list))) {
-    if (!key.startsWith('@jaeger@')) out[key] = toAttributeValue(value);
-  }
-  return out;
-}
-
-const STATUS_CODES: Record<number, SpanStatusName> = { 1: 'OK', 2: 'ERROR' };
-
-function toFlatSpan(span: OtlpSpan): FlatSpan {
-  return {
-    name: span.name,
-    kind: spanKindName(span.kind),
-    traceId: span.traceId.toLowerCase(),
-    spanId: span.spanId.toLowerCase(),
-    ...(span.parentSpanId ? { parentSpanId: span.parentSpanId.toLowerCase() } : {}),
-    startTime: nanosToMillis(span.startTimeUnixNano),
-    endTime: nanosToMillis(span.endTimeUnixNano),
-    status: spanStatus(STATUS_CODES[span.status?.code ?? 0] ?? 'UNSET', span.status?.message),
-    attributes: attributesOf(span.attributes),
-    events: (span.events ?? []).map((event) => ({
-      name: event.name,
-      time: nanosToMillis(event.timeUnixNano),
-      attributes: attributesOf(event.attributes),
-    })),
-  };
-}
 
 export interface JaegerTrace extends ReadTrace {
   traceId: string;
@@ -102,18 +19,10 @@ export interface JaegerTrace extends ReadTrace {
 }
 
 function toJaegerTrace(traceId: string, data: OtlpTracesData): JaegerTrace {
-  const spans: FlatSpan[] = [];
-  const serviceBySpan = new Map<string, string | undefined>();
-  for (const resourceSpans of data.resourceSpans ?? []) {
-    const service = decodeKeyValues(resourceSpans.resource?.attributes)['service.name'];
-    for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-      for (const span of scopeSpans.spans ?? []) {
-        const flat = toFlatSpan(span);
-        spans.push(flat);
-        serviceBySpan.set(flat.spanId, typeof service === 'string' ? service : undefined);
-      }
-    }
-  }
+  // Jaeger's query service may add `@jaeger@…` attributes (warnings, format); they are its own.
+  const { spans, serviceBySpan } = flatSpansFromOtlpJson(data, {
+    omitAttribute: (key) => key.startsWith('@jaeger@'),
+  });
   const roots = buildSpanTree(spans);
   const firstRoot = roots[0];
   return {

@@ -17,28 +17,22 @@
  */
 import {
   buildSpanTree,
+  nanosToMillis,
+  spanStatus,
+  toAttributeValue,
   type AttributeValue,
   type FlatSpan,
   type SpanStatusName,
 } from '@agents-tracing/processor';
+import {
+  decodeMlflowAnyValue,
+  type MlflowRestKeyValue,
+  type MlflowRestTraceInfo,
+} from '@agents-tracing/exporter-mlflow';
 import { mlflowRequest } from './mlflow-rest.js';
 import { pollTrace, type ReadTrace, type ReadTraceOptions } from './poll.js';
-import { nanosToMillis, spanStatus, toAttributeValue } from './values.js';
 
-/** OTLP as MLflow's REST layer writes it: snake_case, ids in base64, times as exact integers. */
-interface MlflowAnyValue {
-  string_value?: string;
-  bool_value?: boolean;
-  int_value?: number | string;
-  double_value?: number | string;
-  bytes_value?: string;
-  array_value?: { values?: MlflowAnyValue[] };
-  kvlist_value?: { values?: MlflowKeyValue[] };
-}
-interface MlflowKeyValue {
-  key: string;
-  value?: MlflowAnyValue;
-}
+/** A span as MLflow's REST layer writes it: snake_case, ids in base64, times as exact integers. */
 interface MlflowSpan {
   trace_id: string;
   span_id: string;
@@ -46,51 +40,24 @@ interface MlflowSpan {
   name: string;
   start_time_unix_nano: bigint;
   end_time_unix_nano?: bigint;
-  attributes?: MlflowKeyValue[];
-  events?: { time_unix_nano: bigint; name: string; attributes?: MlflowKeyValue[] }[];
+  attributes?: MlflowRestKeyValue[];
+  events?: { time_unix_nano: bigint; name: string; attributes?: MlflowRestKeyValue[] }[];
   status?: { code?: string; message?: string };
 }
-interface MlflowTraceInfoJson {
-  trace_id: string;
-  trace_location?: { mlflow_experiment?: { experiment_id?: string } };
-  request_time?: string;
-  execution_duration?: string;
-  state?: string;
-  request_preview?: string;
-  response_preview?: string;
-  trace_metadata?: Record<string, string>;
-  tags?: Record<string, string>;
-}
 interface BatchGetResponse {
-  traces?: { trace_info: MlflowTraceInfoJson; spans?: MlflowSpan[] }[];
+  traces?: { trace_info: MlflowRestTraceInfo; spans?: MlflowSpan[] }[];
 }
 
 /** MLflow's own per-span bookkeeping, not something the exporter sent. */
 const MLFLOW_ADDED_ATTRIBUTES = new Set(['mlflow.traceRequestId']);
 
-function decodeAnyValue(value: MlflowAnyValue | undefined): unknown {
-  if (value === undefined) return null;
-  if (value.string_value !== undefined) return value.string_value;
-  if (value.bool_value !== undefined) return value.bool_value;
-  if (value.int_value !== undefined) return Number(value.int_value);
-  if (value.double_value !== undefined) return Number(value.double_value);
-  if (value.bytes_value !== undefined) return value.bytes_value;
-  if (value.array_value !== undefined) return (value.array_value.values ?? []).map(decodeAnyValue);
-  if (value.kvlist_value !== undefined) {
-    const out: Record<string, unknown> = {};
-    for (const kv of value.kvlist_value.values ?? []) out[kv.key] = decodeAnyValue(kv.value);
-    return out;
-  }
-  return null;
-}
-
 function attributesOf(
-  list: MlflowKeyValue[] | undefined,
+  list: MlflowRestKeyValue[] | undefined,
   skip: ReadonlySet<string> = new Set(),
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const { key, value } of list ?? []) {
-    if (!skip.has(key)) out[key] = toAttributeValue(decodeAnyValue(value));
+    if (!skip.has(key)) out[key] = toAttributeValue(decodeMlflowAnyValue(value));
   }
   return out;
 }
@@ -173,7 +140,7 @@ function parseTokenUsage(json: string | undefined): MlflowTokenUsage | undefined
 
 function toMlflowTrace(
   traceId: string,
-  info: MlflowTraceInfoJson,
+  info: MlflowRestTraceInfo,
   spans: readonly MlflowSpan[],
 ): MlflowTrace {
   const roots = buildSpanTree(spans.map(toFlatSpan));
