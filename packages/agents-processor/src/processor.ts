@@ -81,6 +81,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 type PendingWork = { open: OpenSpan; span: SdkSpan<SpanData>; endTime: number } | { state: TraceState };
 const TRACER_NAME = '@agents-tracing/processor';
 const TRIPWIRE_MESSAGE = 'guardrail tripwire triggered';
+const FAILED_RUN_MESSAGE = 'agent run failed';
 
 /**
  * An OpenAI Agents SDK `TracingProcessor` that turns every SDK span into an OpenTelemetry span,
@@ -350,6 +351,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       return true;
     }
     if (data.type === 'guardrail' && data.triggered) {
+      // The exception event is what backends' UIs (MLflow's among them) mark in red.
+      otel.recordException({ name: 'GuardrailTripwireTriggered', message: TRIPWIRE_MESSAGE });
       otel.setStatus({ code: SpanStatusCode.ERROR, message: TRIPWIRE_MESSAGE });
     }
     return false;
@@ -372,7 +375,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     // A failed run's spans have all ended; spans still open belong to a later run of the trace.
     if (reason !== 'failed') for (const open of [...this.#spans.values()]) if (open.trace === state) this.#forceEnd(open);
     state.ended = true;
-    if (reason === 'failed') state.otel.setStatus({ code: SpanStatusCode.ERROR, message: 'agent run failed' });
+    if (reason === 'failed') {
+      state.otel.recordException({ name: 'AgentRunFailed', message: FAILED_RUN_MESSAGE });
+      state.otel.setStatus({ code: SpanStatusCode.ERROR, message: FAILED_RUN_MESSAGE });
+    }
     if (reason === 'incomplete') state.otel.setAttribute(AGENTS.INCOMPLETE, true);
     const endTime = Date.now();
     if (state.leaves) this.#setDigest(state, state.leaves, endTime);

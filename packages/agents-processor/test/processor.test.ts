@@ -139,6 +139,8 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
     const guardrail = h.byName('guardrail safety');
     expect(guardrail?.status.code).toBe('ERROR');
     expect(guardrail?.attributes['openai.agents.guardrail.triggered']).toBe(true);
+    // Backends' UIs mark a span red from its exception event.
+    expect(guardrail?.events.map((e) => e.name)).toEqual(['exception']);
     expect(h.byName('cache lookup')?.attributes['openai.agents.custom.data']).toBe('{"hit":true}');
     const transcription = h.byName('transcription whisper');
     expect(transcription?.attributes).toMatchObject({ 'openai.agents.audio.bytes': 3000, 'openai.agents.audio.text': 'hello there' });
@@ -223,6 +225,7 @@ describe('OpenTelemetryTracingProcessor lifecycle', () => {
     finish(createTaskSpan({ data: { name: 'Agent workflow' } }, trace), (s) => s.setError({ message: 'Error in agent run' }));
     const root = h.byName('Failing');
     expect(root?.status.code).toBe('ERROR');
+    expect(root?.events.map((e) => e.name)).toEqual(['exception']);
     expect(h.processor.openTraceCount).toBe(0);
   });
 
