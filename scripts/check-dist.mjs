@@ -2,7 +2,7 @@
 // condition), as an app that installed them from the registry would.
 const entries = [
   '@agents-tracing/processor',
-  '@agents-tracing/processor/setup',
+  '@agents-tracing/delivery',
   '@agents-tracing/exporter-otlp',
   '@agents-tracing/exporter-mlflow',
   '@agents-tracing/testing',

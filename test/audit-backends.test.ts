@@ -20,7 +20,7 @@ import {
   type FlatSpan,
   type VerificationReport,
 } from '@agents-tracing/processor';
-import { TreeExporter, setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { TreeExporter, setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { MlflowClient, MlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoCase, type DemoModel } from '@agents-tracing/example-multi-agent';

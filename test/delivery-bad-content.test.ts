@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { createMlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
 import { expectExactlyOnce } from './support/delivery-assertions.js';
 

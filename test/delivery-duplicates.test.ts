@@ -15,7 +15,7 @@ import { setTracingDisabled } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { createMlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
-import { decodeSpan, encodeSpan, setupAgentTracing } from '@agents-tracing/processor/setup';
+import { decodeSpan, encodeSpan, setupAgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, type ReadTrace } from '@agents-tracing/testing';
 import { buildDemoAgents, runDemoConversation, startDemoModel } from '@agents-tracing/example-multi-agent';
 

@@ -16,7 +16,7 @@ import { setTracingDisabled } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { createMlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace } from '@agents-tracing/testing';
 import {
   buildDemoAgents,

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTracingDisabled } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment } from '@agents-tracing/testing';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoAgents, type DemoModel } from '@agents-tracing/example-multi-agent';
 import { until } from './support/delivery-assertions.js';

@@ -4,7 +4,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { setTracingDisabled } from '@openai/agents';
 import { createOtlpSpanExporter, type OtlpProtocol } from '@agents-tracing/exporter-otlp';
 import { buildSpanTree, flatSpanFromReadable, walkSpanTree, type SpanTreeNode } from '@agents-tracing/processor';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { readJaegerTrace } from '@agents-tracing/testing';
 import {
   buildDemoAgents,

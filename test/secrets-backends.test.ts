@@ -16,7 +16,7 @@ import { createCustomSpan } from '@openai/agents-core';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
 
 const jaeger = inject('jaeger');

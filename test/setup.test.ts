@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { setTracingDisabled } from '@openai/agents';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoModel } from '@agents-tracing/example-multi-agent';
 

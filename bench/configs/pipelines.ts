@@ -1,5 +1,5 @@
 import { AgentsIdGenerator } from '@agents-tracing/processor';
-import { DeliverySpanProcessor, type DeliveryOptions } from '@agents-tracing/processor/setup';
+import { DeliverySpanProcessor, type DeliveryOptions } from '@agents-tracing/delivery';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {

@@ -40,7 +40,8 @@ export function areaOf(frame: CallFrame): string {
     if (functionName === '(idle)') return 'idle';
     return functionName === '(program)' ? 'V8 / native' : 'native';
   }
-  if (url.includes('/packages/agents-processor/')) return 'our processor';
+  if (url.includes('/packages/core/')) return 'our processor';
+  if (url.includes('/packages/delivery/')) return 'our delivery';
   if (url.includes('/@opentelemetry/')) return 'OpenTelemetry SDK';
   if (url.includes('/@openai/agents')) return 'Agents SDK';
   if (url.includes('/openai/')) return 'openai client';

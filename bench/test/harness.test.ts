@@ -59,7 +59,7 @@ describe('profile summary', () => {
     const summary = summariseProfile({
       nodes: [
         frame(1, '(idle)', ''),
-        frame(2, 'encode', 'file:///repo/packages/agents-processor/src/content/encoder.ts'),
+        frame(2, 'encode', 'file:///repo/packages/core/src/content/encoder.ts'),
         frame(3, 'startSpan', 'file:///repo/node_modules/.pnpm/x/node_modules/@opentelemetry/sdk-trace/build/src/Tracer.js'),
       ],
       samples: [2, 2, 3, 1],
@@ -67,7 +67,7 @@ describe('profile summary', () => {
     });
     expect(summary.busyMs).toBe(4);
     expect(summary.functions.map((f) => [f.name, f.area, f.selfMs, f.location])).toEqual([
-      ['encode', 'our processor', 2, 'packages/agents-processor/src/content/encoder.ts:10'],
+      ['encode', 'our processor', 2, 'packages/core/src/content/encoder.ts:10'],
       ['startSpan', 'OpenTelemetry SDK', 2, '@opentelemetry/sdk-trace/build/src/Tracer.js:10'],
     ]);
   });

@@ -1,5 +1,5 @@
 import { Agent, run } from '@openai/agents';
-import { setupAgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing } from '@agents-tracing/delivery';
 
 export async function answer(agent: Agent, question: string): Promise<unknown> {
   // Picks OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, MLflow when MLFLOW_TRACKING_URI is set;

@@ -8,7 +8,7 @@
  * stuck in its tool, `stats <json>`, `heap <json>`.
  */
 import { Agent, OpenAIResponsesModel, run, setTracingDisabled, tool, withTrace } from '@openai/agents';
-import { setupAgentTracing, type DeliveryOptions } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type DeliveryOptions } from '@agents-tracing/delivery';
 import { startScriptedOpenAI } from '@agents-tracing/testing';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoCase } from '@agents-tracing/example-multi-agent';
 import OpenAI from 'openai';

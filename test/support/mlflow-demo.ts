@@ -14,7 +14,7 @@ import {
   type AttributeValue,
   type SpanTreeNode,
 } from '@agents-tracing/processor';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowSpanExporter, MLFLOW, type MlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
 import {
   buildDemoAgents,

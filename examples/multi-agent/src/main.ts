@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { setTracingDisabled } from '@openai/agents';
-import { setupAgentTracing } from '@agents-tracing/processor/setup';
+import { setupAgentTracing } from '@agents-tracing/delivery';
 import { buildDemoAgents } from './agents.js';
 import { startDemoMcpServer } from './mcp/index.js';
 import { runDemo, startDemoModel, type ModelApi } from './run-demo.js';

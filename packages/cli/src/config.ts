@@ -3,7 +3,7 @@
  * are read by the MLflow exporter's client), a Jaeger query URL, or the embedded exporter's trace
  * file. Flags win over the environment.
  */
-import { DEFAULT_TRACE_FILE } from '@agents-tracing/processor/setup';
+import { DEFAULT_TRACE_FILE } from '@agents-tracing/delivery';
 import { CliError } from './errors.js';
 
 export type SourceName = 'mlflow' | 'jaeger' | 'file';

@@ -1,6 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { DeliverySpanProcessor, type DeliverySpanProcessorOptions } from '../src/delivery/index.js';
+import { DeliverySpanProcessor, type DeliverySpanProcessorOptions } from '../src/index.js';
 
 export type Answer = 'ok' | 'fail' | 'refuse' | 'hang' | 'throw';
 

@@ -1,5 +1,4 @@
-import { SpanKind, SpanStatusCode, type HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import type { AttributeValue, FlatSpan, SpanKindName, SpanStatusName } from './span-tree.js';
 
 const KIND_NAMES: Record<SpanKind, SpanKindName> = {
@@ -16,9 +15,25 @@ const STATUS_NAMES: Record<SpanStatusCode, SpanStatusName> = {
   [SpanStatusCode.ERROR]: 'ERROR',
 };
 
+/**
+ * What this package reads of an ended OpenTelemetry SDK span. Declared here, structurally, so the
+ * package needs no SDK: the `ReadableSpan` of SDK 2 and of SDK 3 both fit.
+ */
+export interface ReadableSpanLike {
+  readonly name: string;
+  readonly kind: SpanKind;
+  spanContext(): SpanContext;
+  readonly parentSpanContext?: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly events: readonly { name: string; time: HrTime; attributes?: Attributes | undefined }[];
+}
+
 export const hrTimeToMs = (time: HrTime): number => time[0] * 1e3 + time[1] / 1e6;
 
-function plainAttributes(attributes: ReadableSpan['attributes']): Record<string, AttributeValue> {
+function plainAttributes(attributes: Attributes): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined || value === null) continue;
@@ -30,7 +45,7 @@ function plainAttributes(attributes: ReadableSpan['attributes']): Record<string,
 }
 
 /** An OpenTelemetry SDK span as a flat span of the shared tree model. */
-export function flatSpanFromReadable(span: ReadableSpan): FlatSpan {
+export function flatSpanFromReadable(span: ReadableSpanLike): FlatSpan {
   const context = span.spanContext();
   const parentSpanId = span.parentSpanContext?.spanId;
   return {

@@ -10,7 +10,6 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import type { Span as SdkSpan, SpanData, Trace, TracingProcessor } from '@openai/agents-core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { setTracingContextStorage } from '@openai/agents-core';
 import { AGENTS, ATTR_ERROR_TYPE } from './attributes.js';
 import {
@@ -30,7 +29,7 @@ import {
   registerSpanLookup,
 } from './context/otel-context-storage.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
-import { flatSpanFromReadable } from './tree/readable-span.js';
+import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
   DEFAULT_WORKFLOW_NAME,
   mapSpanData,
@@ -455,8 +454,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 }
 
 /** An ended span of the OpenTelemetry SDK can be read back; the API's `Span` cannot. */
-function isReadable(span: Span): span is Span & ReadableSpan {
-  const candidate = span as Partial<ReadableSpan>;
+function isReadable(span: Span): span is Span & ReadableSpanLike {
+  const candidate = span as Partial<ReadableSpanLike>;
   return Array.isArray(candidate.startTime) && typeof candidate.attributes === 'object' && Array.isArray(candidate.events);
 }
 

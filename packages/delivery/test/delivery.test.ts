@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isRetryable, resolveDeliveryOptions, retryDelay } from '../src/delivery/index.js';
+import { retryDelay } from '../src/pipeline/backoff.js';
+import { isRetryable } from '../src/pipeline/export-attempt.js';
+import { resolveDeliveryOptions } from '../src/pipeline/options.js';
 import { names, pipeline, ScriptedExporter } from './delivery-support.js';
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -8,7 +8,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { decodeSpan, encodeSpan, Spool, type SharedObjects } from '../src/delivery/index.js';
+import { decodeSpan, encodeSpan, Spool, type SharedObjects } from '../src/index.js';
 import { names, pipeline, ScriptedExporter } from './delivery-support.js';
 
 /** Spans with every field a span can carry: events, links, trace state, status, odd numbers. */

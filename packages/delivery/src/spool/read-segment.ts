@@ -1,5 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { decodeSpan, type SharedObjects } from '../span-codec.js';
+import { decodeSpan, type SharedObjects } from '../pipeline/span-codec.js';
 
 export interface SegmentContents {
   /** Spans not yet acknowledged, with their sequence numbers in the segment. */

@@ -3,10 +3,7 @@ import { dirname } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { describeThrown } from '../content/bounded-json.js';
-import { flatSpanFromReadable } from '../tree/readable-span.js';
-import { renderSpanTree } from '../tree/render.js';
-import { buildSpanTree } from '../tree/span-tree.js';
+import { buildSpanTree, describeThrown, flatSpanFromReadable, renderSpanTree } from '@agents-tracing/processor';
 import { TraceAssembler } from './trace-assembler.js';
 
 export interface TreeExporterOptions {

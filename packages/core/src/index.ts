@@ -1,6 +1,6 @@
 export { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from './processor.js';
 export { AgentsIdGenerator } from './ids.js';
-export { boundedJson, type BoundedJson, type BoundedJsonOptions } from './content/bounded-json.js';
+export { boundedJson, describeThrown, type BoundedJson, type BoundedJsonOptions } from './content/bounded-json.js';
 export {
   ContentEncoder,
   DEFAULT_MAX_ATTRIBUTE_LENGTH,
@@ -14,7 +14,7 @@ export { openTelemetryContextStorage } from './context/otel-context-storage.js';
 export { mapSpanData, mapTrace, spanKindFor, SpanAttributes } from './mapping/index.js';
 export * from './attributes.js';
 export * from './tree/span-tree.js';
-export { flatSpanFromReadable, hrTimeToMs } from './tree/readable-span.js';
+export { flatSpanFromReadable, hrTimeToMs, type ReadableSpanLike } from './tree/readable-span.js';
 export { renderSpanTree, type RenderOptions } from './tree/render.js';
 export * from './audit/index.js';
 export * from './tree/otlp-json.js';

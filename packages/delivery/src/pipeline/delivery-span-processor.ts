@@ -6,7 +6,7 @@ import { exportOnce, isRetryable } from './export-attempt.js';
 import { defaultDeliveryLogger, describeExportFailure, type DeliveryLogger } from './logger.js';
 import { resolveDeliveryOptions, type DeliveryOptions, type ResolvedDeliveryOptions } from './options.js';
 import { SpanQueue } from './span-queue.js';
-import type { Spool, SpoolRef } from './spool/spool.js';
+import type { Spool, SpoolRef } from '../spool/spool.js';
 import { zeroCounts, type DeliveryCounts } from './stats.js';
 
 export interface DeliverySpanProcessorOptions extends DeliveryOptions {

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { DEFAULT_SECRET_PATTERNS, createSecretScrubber } from '../content/scrub.js';
+import { DEFAULT_SECRET_PATTERNS, createSecretScrubber } from '@agents-tracing/processor';
 
 /** Where delivery problems are told: anything with `warn` and `info`, such as `console`. */
 export interface DeliveryLogger {

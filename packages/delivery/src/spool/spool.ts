@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { encodeSpan, type SharedObjects } from '../span-codec.js';
+import { encodeSpan, type SharedObjects } from '../pipeline/span-codec.js';
 import { readSegment } from './read-segment.js';
 import { SpoolSegment } from './segment.js';
 

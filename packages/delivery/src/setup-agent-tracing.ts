@@ -4,18 +4,17 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { BufferConfig, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { installExitHooks } from './exit-hooks.js';
+import { DeliverySpanProcessor } from './pipeline/delivery-span-processor.js';
+import type { DeliveryOptions } from './pipeline/options.js';
+import { sumDeliveryCounts, type DeliveryStats } from './pipeline/stats.js';
+import { Spool } from './spool/spool.js';
+import { defaultDeliveryLogger, describeExportFailure, type DeliveryLogger } from './pipeline/logger.js';
 import {
-  DeliverySpanProcessor,
-  installExitHooks,
-  Spool,
-  sumDeliveryCounts,
-  type DeliveryLogger,
-  type DeliveryOptions,
-  type DeliveryStats,
-} from '../delivery/index.js';
-import { defaultDeliveryLogger, describeExportFailure } from '../delivery/logger.js';
-import { AgentsIdGenerator } from '../ids.js';
-import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from '../processor.js';
+  AgentsIdGenerator,
+  OpenTelemetryTracingProcessor,
+  type OpenTelemetryTracingProcessorOptions,
+} from '@agents-tracing/processor';
 import {
   loadMlflow,
   loadOtlp,
@@ -24,21 +23,6 @@ import {
   type ExporterSettings,
 } from './exporters.js';
 import { TreeExporter } from './tree-exporter.js';
-
-export { TreeExporter, type TreeExporterOptions } from './tree-exporter.js';
-export {
-  DEFAULT_DELIVERY_OPTIONS,
-  DeliverySpanProcessor,
-  Spool,
-  decodeSpan,
-  encodeSpan,
-  type DeliveryCounts,
-  type DeliveryLogger,
-  type DeliveryOptions,
-  type DeliverySpanProcessorOptions,
-  type DeliveryStats,
-} from '../delivery/index.js';
-export { TraceAssembler } from './trace-assembler.js';
 
 export const DEFAULT_SERVICE_NAME = 'agents-app';
 export const DEFAULT_TRACE_FILE = 'traces/agent-traces.otlp.jsonl';
