@@ -15,6 +15,7 @@ export type MlflowErrorKind =
   | 'file-store'
   | 'rejected'
   | 'server-error'
+  | 'not-mlflow'
   | 'unknown';
 
 /** A failed exchange with MLflow, as the transport reported it. */
@@ -22,7 +23,9 @@ export type MlflowFailure =
   /** No HTTP answer: `code` is the socket error code (ECONNREFUSED, ENOTFOUND, …) if there was one. */
   | { type: 'network'; code?: string; detail?: string }
   | { type: 'timeout' }
-  | { type: 'http'; status: number; body?: string };
+  | { type: 'http'; status: number; body?: string }
+  /** A success status whose body is not what MLflow answers: a login page, a proxy, another server. */
+  | { type: 'not-mlflow'; status: number; body: string; contentType?: string; url: string };
 
 export interface MlflowErrorContext {
   /** The tracking server as shown to users (no credentials). */
@@ -112,6 +115,8 @@ function describe(failure: MlflowFailure, context: MlflowErrorContext): MlflowEr
       };
     case 'http':
       return describeHttp(failure.status, parseServerError(failure.body), server, context);
+    case 'not-mlflow':
+      return { kind: 'not-mlflow', status: failure.status, message: describeNotMlflow(failure, context) };
   }
 }
 
@@ -195,6 +200,21 @@ function describeHttp(
   }
   const message = `${server} gave an unexpected answer to ${context.operation} (HTTP ${status}${said}).`;
   return { kind: 'unknown', status, message };
+}
+
+/** What answered instead of MLflow, in a few words. */
+export function describeBody(body: string, contentType: string | undefined): string {
+  if (/html/i.test(contentType ?? '') || /^\s*</.test(body)) return 'an HTML page';
+  if (body.trim() === '') return 'an empty answer';
+  return `an answer that is not MLflow's JSON (${contentType ?? 'no content type'})`;
+}
+
+function describeNotMlflow(failure: Extract<MlflowFailure, { type: 'not-mlflow' }>, context: MlflowErrorContext): string {
+  return (
+    `${describeBody(failure.body, failure.contentType)} answered at ${failure.url} (HTTP ${failure.status}) while trying to ` +
+    `${context.operation}; is this URL behind a login or proxy, or not an MLflow tracking server? ` +
+    'MLFLOW_TRACKING_URI must be the MLflow server\'s root URL.'
+  );
 }
 
 function authAdvice(auth: MlflowAuth): string {

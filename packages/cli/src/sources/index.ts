@@ -55,7 +55,11 @@ function reader(config: SourceConfig, traceId: string, options: ReadOptions): Re
           } catch (error) {
             throw new CliError((error as Error).message);
           }
-          read = () => readFromMlflow(client, traceId);
+          read = () => readFromMlflow(client, traceId).catch((error: unknown) => {
+            // A wrong address, a login page or refused credentials do not get better by waiting.
+            if ((error as { retryable?: unknown }).retryable === false) throw new CliError((error as Error).message);
+            throw error;
+          });
         }
         return read();
       };
