@@ -8,11 +8,11 @@ import {
   renderSpanTree,
   type FlatSpan,
   type OpenTelemetryTracingProcessorOptions,
+  type ReadableSpanLike,
   type RenderOptions,
   type SpanTreeNode,
 } from '@agents-tracing/processor';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { loadContextManager, loadTracerProvider, type RecorderTracerProvider } from './sdk.js';
 
 export interface RecordAgentSpansOptions extends Omit<OpenTelemetryTracingProcessorOptions, 'tracerProvider'> {
   /**
@@ -37,7 +37,8 @@ export interface TreeFilter {
  * tracing on (the SDK turns it off by default under `NODE_ENV=test`). */
 export interface AgentSpanRecorder {
   readonly processor: OpenTelemetryTracingProcessor;
-  readonly tracerProvider: BasicTracerProvider;
+  /** The tracer provider of the OpenTelemetry SDK the app has installed (SDK 3, else SDK 2). */
+  readonly tracerProvider: RecorderTracerProvider;
   /** Finished spans, in the order they ended. */
   spans(filter?: TreeFilter): FlatSpan[];
   /** The finished spans as trees (roots ordered by start time). */
@@ -53,14 +54,14 @@ export interface AgentSpanRecorder {
 
 export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSpanRecorder {
   const { replaceProcessors = true, registerGlobal = false, ...processorOptions } = options;
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
+  let finished: ReadableSpanLike[] = [];
+  const tracerProvider = loadTracerProvider({
     idGenerator: new AgentsIdGenerator(),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [collectingProcessor((span) => finished.push(span))],
   });
-  let contextManager: AsyncLocalStorageContextManager | undefined;
+  let contextManager: ReturnType<typeof loadContextManager> | undefined;
   if (registerGlobal) {
-    contextManager = new AsyncLocalStorageContextManager().enable();
+    contextManager = loadContextManager();
     context.setGlobalContextManager(contextManager);
     trace.setGlobalTracerProvider(tracerProvider);
   }
@@ -72,8 +73,7 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
 
   const spans = (filter: TreeFilter = {}): FlatSpan[] => {
     processor.processPending();
-    return exporter
-      .getFinishedSpans()
+    return finished
       .map(flatSpanFromReadable)
       .filter((s) => filter.traceId === undefined || s.traceId === filter.traceId);
   };
@@ -85,7 +85,9 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     tree: (filter) => buildSpanTree(spans(filter)),
     render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), { order: 'name', ...filter }),
     traceIds: () => [...new Set(spans().map((s) => s.traceId))],
-    reset: () => exporter.reset(),
+    reset: () => {
+      finished = [];
+    },
     async stop() {
       await processor.shutdown();
       if (replaceProcessors) setTraceProcessors([]);
@@ -96,5 +98,15 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
         contextManager?.disable();
       }
     },
+  };
+}
+
+/** A span processor that keeps every ended span; plain enough to fit either SDK line. */
+function collectingProcessor(keep: (span: ReadableSpanLike) => void) {
+  return {
+    onStart() {},
+    onEnd: keep,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
   };
 }
