@@ -11,7 +11,7 @@ import {
   type MlflowConnectionOptions,
   type MlflowEnv,
 } from './config.js';
-import { describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
+import { describeBody, describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
 import { MLFLOW, TRACE_INFO_METADATA } from './mlflow-attributes.js';
 
 export interface MlflowExperiment {
@@ -230,7 +230,7 @@ export class MlflowClient {
 
   /** MLflow answers JSON objects: anything else (a login page, a proxy) is not MLflow. */
   #parse<T>(answered: Answer, request: Request): T {
-    if (answered.text === '' && !/html/i.test(answered.contentType ?? '')) return {} as T;
+    if (answered.text === '') return {} as T;
     let parsed: unknown;
     try {
       parsed = JSON.parse(answered.text);
@@ -240,7 +240,7 @@ export class MlflowClient {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       const { status, text, contentType } = answered;
       const url = `${this.trackingUri}${request.path}`;
-      throw this.#error({ type: 'not-mlflow', status, body: text, url, ...(contentType ? { contentType } : {}) }, request);
+      throw this.#error({ type: 'not-mlflow', status, url, what: describeBody(text, contentType) }, request);
     }
     return parsed as T;
   }

@@ -16,6 +16,7 @@ export type MlflowErrorKind =
   | 'rejected'
   | 'server-error'
   | 'not-mlflow'
+  | 'aborted'
   | 'unknown';
 
 /** A failed exchange with MLflow, as the transport reported it. */
@@ -25,7 +26,9 @@ export type MlflowFailure =
   | { type: 'timeout' }
   | { type: 'http'; status: number; body?: string }
   /** A success status whose body is not what MLflow answers: a login page, a proxy, another server. */
-  | { type: 'not-mlflow'; status: number; body: string; contentType?: string; url: string };
+  | { type: 'not-mlflow'; status: number; url: string; what: string }
+  /** A request still out when the exporter shut down. */
+  | { type: 'aborted' };
 
 export interface MlflowErrorContext {
   /** The tracking server as shown to users (no credentials). */
@@ -117,6 +120,11 @@ function describe(failure: MlflowFailure, context: MlflowErrorContext): MlflowEr
       return describeHttp(failure.status, parseServerError(failure.body), server, context);
     case 'not-mlflow':
       return { kind: 'not-mlflow', status: failure.status, message: describeNotMlflow(failure, context) };
+    case 'aborted':
+      return {
+        kind: 'aborted',
+        message: `a request to ${server} (to ${context.operation}) was still waiting for an answer when the exporter shut down, and was aborted.`,
+      };
   }
 }
 
@@ -211,7 +219,7 @@ export function describeBody(body: string, contentType: string | undefined): str
 
 function describeNotMlflow(failure: Extract<MlflowFailure, { type: 'not-mlflow' }>, context: MlflowErrorContext): string {
   return (
-    `${describeBody(failure.body, failure.contentType)} answered at ${failure.url} (HTTP ${failure.status}) while trying to ` +
+    `${failure.what} answered at ${failure.url} (HTTP ${failure.status}) while trying to ` +
     `${context.operation}; is this URL behind a login or proxy, or not an MLflow tracking server? ` +
     'MLFLOW_TRACKING_URI must be the MLflow server\'s root URL.'
   );
@@ -256,6 +264,10 @@ export function failureFromError(error: unknown): MlflowFailure {
   const record = asRecord(error);
   // Before the status check: a DOMException has a numeric `code` too.
   if (record?.name === 'TimeoutError' || record?.message === 'Request timed out') return { type: 'timeout' };
+  if (record?.name === 'NotOtlpResponseError') {
+    return { type: 'not-mlflow', status: Number(record.status), url: String(record.url), what: String(record.what) };
+  }
+  if (record?.name === 'ExportAbortedError' || record?.name === 'AbortError') return { type: 'aborted' };
   // OTLPExporterError: `code` is the HTTP status and `data` the response body.
   if (record?.name === 'OTLPExporterError' && typeof record.code === 'number') {
     return { type: 'http', status: record.code, ...(typeof record.data === 'string' ? { body: record.data } : {}) };
