@@ -170,6 +170,11 @@ describe('exporter credentials with a backend answering 401', () => {
       { error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug'), verbose: capture('verbose') },
       { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
     );
+    // setupAgentTracing() tells delivery problems on stderr.
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(`stderr ${String(chunk)}`);
+      return true;
+    });
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(`console.${method} ${args.map(String).join(' ')}`));
     }
