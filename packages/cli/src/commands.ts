@@ -46,6 +46,7 @@ export function verifyLoaded(trace: LoadedTrace, settings: VerifySettings): Veri
     ...(fallbackRecord ? { fallbackRecord } : {}),
     keptDigests: kept,
     allowUncovered: settings.allowUncovered ?? false,
+    ...(trace.derivedMismatches ? { derivedMismatches: trace.derivedMismatches } : {}),
   });
 }
 

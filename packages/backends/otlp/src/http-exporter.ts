@@ -120,6 +120,8 @@ export class OtlpHttpExporter implements SpanExporter {
       );
     });
     this.#inFlight.set(request, done);
+    // An export never keeps a finished process alive: exit paths flush, within their budget.
+    request.on('socket', (socket) => socket.unref());
     request.setTimeout(this.#options.timeoutMillis, () => request.destroy(new Error('Request timed out')));
     request.on('error', fail);
     request.end(data);

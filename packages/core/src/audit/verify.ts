@@ -66,6 +66,19 @@ export interface VerifyOptions {
   fallbackRecord?: DigestRecord;
   /** Spans the record does not cover (an application's own spans inside a tool) are listed, not failed. */
   allowUncovered?: boolean;
+  /** Backend fields found not to follow from the covered attributes: each fails the check. */
+  derivedMismatches?: readonly DerivedFieldMismatch[];
+}
+
+/**
+ * A field a backend shows that is not covered by the digest but must follow from covered
+ * attributes (MLflow's `mlflow.spanOutputs`, a trace's response preview), found not to: with a
+ * span for a span's field, without one for the trace's.
+ */
+export interface DerivedFieldMismatch {
+  spanId?: string;
+  spanName?: string;
+  field: string;
 }
 
 export interface KeptDigest {
@@ -152,6 +165,18 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
     if (fields.length > 0) changed.push({ spanId, name: span.name, fields });
   });
 
+  const derived = options.derivedMismatches ?? [];
+  for (const mismatch of derived) {
+    const change: FieldChange = { field: 'attribute', key: mismatch.field, change: 'changed' };
+    if (mismatch.spanId === undefined) {
+      notes.push(`the trace's ${mismatch.field} does not follow from its spans' covered attributes: it was edited`);
+      continue;
+    }
+    const entry = changed.find((c) => c.spanId === mismatch.spanId);
+    if (entry) entry.fields.push(change);
+    else changed.push({ spanId: mismatch.spanId, name: mismatch.spanName ?? mismatch.spanId, fields: [change] });
+  }
+
   const extra: ExtraSpan[] = [];
   for (const [spanId, copies] of byId) {
     // A second span under a covered id was slipped in beside the original.
@@ -199,7 +224,7 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
     );
   }
 
-  const failed = spansDiffer || digestMatches === false || keptMismatches.length > 0;
+  const failed = spansDiffer || derived.length > 0 || digestMatches === false || keptMismatches.length > 0;
   const verdict: Verdict = wrongKey ? 'wrong-key' : failed ? 'tampered' : digestMatches === undefined ? 'key-required' : 'ok';
   return {
     verdict,

@@ -169,54 +169,79 @@ function writeItems(w: Writer, items: unknown[] | Set<unknown>, depth: number): 
     writeItemsFrom(w, items, depth);
     return;
   }
-  const whole = new Writer(w.remaining, w.maxDepth, w.ancestors, false);
-  const count = writeItemsFrom(whole, items, depth);
-  if (whole.truncated && count < items.length) {
-    writeStartAndEnd(w, items, depth);
+  const trial = new Writer(w.remaining, w.maxDepth, w.ancestors, false);
+  const written: ItemSpan[] = [];
+  writeItemsFrom(trial, items, depth, written);
+  if (trial.truncated && written.length < items.length) {
+    writeStartAndEnd(w, items, depth, trial.parts.join(''), written);
     return;
   }
-  for (const part of whole.parts) w.push(part);
-  w.truncated ||= whole.truncated;
+  for (const part of trial.parts) w.push(part);
+  w.truncated ||= trial.truncated;
 }
 
-/** Writes items in order until the budget is spent; returns how many were (at least partly) written. */
-function writeItemsFrom(w: Writer, items: Iterable<unknown>, depth: number): number {
+/** Where an item's JSON is in a writer's text, and whether it was cut. */
+interface ItemSpan {
+  start: number;
+  end: number;
+  cut: boolean;
+}
+
+/** Writes items in order until the budget is spent, noting where each one is when asked. */
+function writeItemsFrom(w: Writer, items: Iterable<unknown>, depth: number, written?: ItemSpan[]): void {
   w.push('[');
-  let count = 0;
+  let first = true;
   for (const item of items) {
     if (w.remaining <= 0) {
       w.truncated = true;
       break;
     }
-    if (count > 0) w.push(',');
-    count += 1;
+    if (!first) w.push(',');
+    first = false;
+    const start = w.length;
+    const wasCut = w.truncated;
     writeValue(w, item, depth + 1, true);
+    written?.push({ start, end: w.length, cut: w.truncated && !wasCut });
   }
   w.push(']');
-  return count;
 }
 
 /**
  * An array too long for its budget: the items at its end in up to half the room, then those at
- * its start in the rest, and between them a marker item that counts what was left out. Items
- * are kept whole, except the first and the last when one alone is too long.
+ * its start in the rest (taken from the first pass, `written`), and between them a marker item
+ * that counts what was left out. Items are kept whole, except the first and the last when one
+ * alone is too long.
  */
-function writeStartAndEnd(w: Writer, items: unknown[], depth: number): void {
+function writeStartAndEnd(w: Writer, items: unknown[], depth: number, firstPass: string, written: ItemSpan[]): void {
   const room = w.remaining - 2 - (leftOutItems(items.length).length + 3);
-  const end = keptItems(w, items, depth, Math.floor(room / 2), items.length - 1, -1, 1);
-  const endLength = end.reduce((sum, text) => sum + text.length + 1, 0);
-  const start = keptItems(w, items, depth, room - endLength, 0, 1, items.length - end.length);
-  const leftOut = items.length - start.length - end.length;
+  const end = keptItems(w, items, depth, Math.floor(room / 2), items.length - 1, 1);
+  const startRoom = room - end.reduce((sum, text) => sum + text.length + 1, 0);
+  let startCount = 0;
+  while (startCount < written.length && startCount < items.length - end.length) {
+    const span = written[startCount]!;
+    if (span.cut || span.end - written[0]!.start + 1 > startRoom) break;
+    startCount += 1;
+  }
+  const start =
+    startCount > 0
+      ? [firstPass.slice(written[0]!.start, written[startCount - 1]!.end)]
+      : keptItems(w, items, depth, startRoom, 0, 0);
+  const kept = startCount > 0 ? startCount : start.length;
+  const leftOut = items.length - kept - end.length;
   w.truncated = true;
   const marker = leftOut > 0 ? [JSON.stringify(leftOutItems(leftOut))] : [];
   w.push(`[${[...start, ...marker, ...end].join(',')}]`);
 }
 
-/** The JSON of items from `from` stepping by `step` (up to `until`, exclusive), as many as fit in `room`. */
-function keptItems(w: Writer, items: unknown[], depth: number, room: number, from: number, step: 1 | -1, until: number): string[] {
+/**
+ * The JSON of the items from `from` towards `until` (inclusive; backwards when `until` is lower),
+ * as many as fit in `room`, in array order.
+ */
+function keptItems(w: Writer, items: unknown[], depth: number, room: number, from: number, until: number): string[] {
   const kept: string[] = [];
+  const step = until < from ? -1 : 1;
   let used = 0;
-  for (let i = from; step > 0 ? i < until : i >= until; i += step) {
+  for (let i = from; step > 0 ? i <= until : i >= until; i += step) {
     const item = new Writer(room - used - 1, w.maxDepth, w.ancestors, false);
     writeValue(item, items[i], depth + 1, true);
     const text = item.parts.join('');

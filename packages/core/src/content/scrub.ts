@@ -13,8 +13,11 @@ const SECRET_NAMES = [
   'password', 'Password', 'PASSWORD', 'passwd', 'PASSWD',
 ].join('|');
 
-/** The credential shapes scrubbed by default. No pattern matches `"` or `\`, so scrubbing JSON
- * text keeps it valid JSON. */
+/** `name=`, `name: `, `"name":"` or `\"name\":\"` before a secret's value. */
+const ASSIGNMENT_PREFIX = new RegExp(`^\\b(?:${SECRET_NAMES})(?:\\\\?")?\\s*[=:]\\s*(?:\\\\?")?`);
+
+/** The credential shapes scrubbed by default. What is replaced never holds `"` or `\` (an
+ * assignment keeps its quoted name), so scrubbing JSON text keeps it valid JSON. */
 export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   // OpenAI-style API keys: sk-…, sk-proj-…, sk-svcacct-…, sk-ant-…
   /\bsk-[A-Za-z0-9_-]{20,}/g,
@@ -25,8 +28,9 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY)\b\s*[=:]\s*[A-Za-z0-9/+=]{30,}/g,
   // PEM private keys (escaped newlines inside JSON strings stay whole).
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  // Credentials inside URLs: scheme://user:password@host (the scheme and host are kept).
-  /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\s:@"\\]+:[^/\s@"\\]+@/g,
+  // Credentials inside URLs: scheme://user:password@host (the scheme and host are kept). Starts
+  // at the literal `://`, which the regular expression engine finds fast.
+  /:\/\/[^/\s:@"\\]+:[^/\s@"\\]+@/g,
   // GitHub and Slack tokens, Slack webhook URLs.
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
@@ -45,7 +49,7 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   /\bpypi-AgE[A-Za-z0-9_-]{50,}/g,
   // The value of an assignment to a secret-named key: api_key=…, "password": "…", PASSWORD: ….
   // Only the value goes; a quoted key keeps its quotes (also escaped, in JSON inside JSON).
-  new RegExp(`(?<=\\b(?:${SECRET_NAMES})(?:\\\\?")?\\s*[=:]\\s*(?:\\\\?")?)[^\\s"\\\\&,;]{6,}`, 'g'),
+  new RegExp(`${ASSIGNMENT_PREFIX.source.slice(1)}[^\\s"\\\\&,;]{6,}`, 'g'),
 ];
 
 /**
@@ -53,14 +57,18 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
  * is most text, at the cost of one simple scan.
  */
 const DEFAULT_TRIGGER =
-  /sk-|Bearer|Basic|AKIA|ASIA|SECRET|secret|Secret|PRIVATE KEY|:\/\/|gh[pousr]_|xox[abprs]-|hooks\.slack|k_live_|k_test_|AIza|eyJ|AccountKey|SharedAccessKey|sig=|npm_|pypi-|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY|[Tt]oken|TOKEN|[Pp]ass|PASS/;
+  /s(?:k-|ecret|ig=|haredaccesskey)|b(?:earer|asic)|a(?:kia|sia|iza|ccountkey|pi[_-]?key|ccess[_-]?token|uth[_-]?token)|p(?:rivate key|ypi-|assw)|:\/\/|gh[pousr]_|xox|hooks\.slack|[sr]k_(?:live|test)_|eyj|npm_/i;
 
-const URL_CREDENTIALS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@]*@$/;
+const URL_CREDENTIALS = /^:\/\/[^@]*@$/;
 
-/** A match is replaced whole, except credentials in a URL, where the scheme and `@` stay. */
+/**
+ * A match is replaced whole, except credentials in a URL, where the scheme and `@` stay, and an
+ * assignment, where the name stays.
+ */
 const replacement = (match: string): string => {
-  const url = URL_CREDENTIALS.exec(match);
-  return url ? `${url[1]}${REDACTED}@` : REDACTED;
+  if (URL_CREDENTIALS.test(match)) return `://${REDACTED}@`;
+  const assignment = ASSIGNMENT_PREFIX.exec(match);
+  return assignment ? `${assignment[0]}${REDACTED}` : REDACTED;
 };
 
 export type SecretScrubber = (text: string) => string;

@@ -104,7 +104,12 @@ export class DeliverySpanProcessor implements SpanProcessor {
    * way: spans not delivered by then stay queued and keep being retried.
    */
   forceFlush(): Promise<void> {
-    const flush = { deadline: Date.now() + this.#options.flushTimeoutMillis, endedAt: undefined as number | undefined };
+    const now = Date.now();
+    const previous = this.#lastFlush;
+    // A flush right after one that used up its budget (the tracing processor's shutdown flushes
+    // again after the app's own forceFlush) gets no new budget: one budget per exit.
+    const spent = previous?.endedAt !== undefined && previous.endedAt >= previous.deadline && now - previous.endedAt < FLUSH_THEN_SHUTDOWN_MILLIS;
+    const flush = { deadline: spent ? previous.deadline : now + this.#options.flushTimeoutMillis, endedAt: undefined as number | undefined };
     this.#lastFlush = flush;
     return this.#flushUntil(flush.deadline).then(() => {
       flush.endedAt = Date.now();
@@ -273,7 +278,7 @@ export class DeliverySpanProcessor implements SpanProcessor {
     try {
       this.#inFlight = undefined;
       // After the final report: counted, never told again.
-      if (batch === this.#abandoned) this.#settleAbandoned(batch, result.code === ExportResultCode.SUCCESS);
+      if (batch === this.#abandoned) this.#settleAbandoned(batch, result);
       else if (result.code === ExportResultCode.SUCCESS) this.#delivered(batch);
       else if (!isRetryable(result.error)) this.#refused(batch, result.error);
       else this.#retryLater(batch, result.error);
@@ -285,7 +290,10 @@ export class DeliverySpanProcessor implements SpanProcessor {
   }
 
   /** The answer for a batch shutdown gave up on: it arrived, or (without a spool) it is lost. */
-  #settleAbandoned(batch: Entry[], arrived: boolean): void {
+  #settleAbandoned(batch: Entry[], result: ExportResult): void {
+    // An aborted request may have arrived all the same: it stays not confirmed.
+    if (isAborted(result.error)) return;
+    const arrived = result.code === ExportResultCode.SUCCESS;
     this.#abandoned = undefined;
     this.#counts.unconfirmed -= batch.length;
     if (arrived) {
@@ -379,6 +387,10 @@ export class DeliverySpanProcessor implements SpanProcessor {
     this.#logger[level](message);
   }
 }
+
+/** The exporter aborted the request at shutdown (this project's exporters say so with `kind`). */
+const isAborted = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && ((error as { kind?: unknown }).kind === 'aborted' || (error as Error).name === 'ExportAbortedError');
 
 function describeCount(waiting: number, out: number): string {
   const parts = [waiting > 0 ? `${waiting} spans were not delivered` : '', out > 0 ? `${out} were being sent and are not confirmed` : ''];
