@@ -31,7 +31,10 @@ export function mlflowDerivedMismatches(spans: readonly FlatSpan[], trace: Mlflo
   for (const span of [...spans].sort((a, b) => a.endTime - b.endTime)) {
     if (!isRoot(span)) summary = summarizeForRoot(summary, coveredAttributes(span), span.startTime, span.endTime);
   }
-  const tokens = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+  // MLflow sums the usage of the model spans, or (as its GenAI translator also reads usage off
+  // other spans) of every span that shows one: the total must be one of the two.
+  const modelTokens = zeroTokens();
+  const allTokens = zeroTokens();
   let anyTokens = false;
   const derivedInputs: string[] = [];
   const derivedOutputs: string[] = [];
@@ -42,14 +45,21 @@ export function mlflowDerivedMismatches(spans: readonly FlatSpan[], trace: Mlflo
       const stored = span.attributes[field];
       const derived = expected[field];
       if (stored === undefined && derived === undefined) continue;
+      if (field === MLFLOW.TOKEN_USAGE && derived === undefined) {
+        // Not the exporter's: MLflow's own, from the span's covered gen_ai.usage.* attributes.
+        if (!sameTokens(parseObject(stored), usageFromGenAi(span))) mismatches.push({ spanId: span.spanId, spanName: span.name, field });
+        continue;
+      }
       if (stored === undefined || derived === undefined || canonicalAttributeValue(stored) !== canonicalAttributeValue(derived)) {
         mismatches.push({ spanId: span.spanId, spanName: span.name, field });
       }
     }
-    const usage = parseObject(expected[MLFLOW.TOKEN_USAGE]);
-    if (usage) {
+    const modelUsage = parseObject(expected[MLFLOW.TOKEN_USAGE]);
+    if (modelUsage) addTokens(modelTokens, modelUsage);
+    const shownUsage = modelUsage ?? (span.attributes[MLFLOW.TOKEN_USAGE] !== undefined ? usageFromGenAi(span) : undefined);
+    if (shownUsage) {
       anyTokens = true;
-      for (const key of TOKEN_KEYS) tokens[key] += typeof usage[key] === 'number' ? usage[key] : 0;
+      addTokens(allTokens, shownUsage);
     }
     if (root) {
       if (expected[MLFLOW.SPAN_INPUTS] !== undefined) derivedInputs.push(String(expected[MLFLOW.SPAN_INPUTS]));
@@ -59,10 +69,33 @@ export function mlflowDerivedMismatches(spans: readonly FlatSpan[], trace: Mlflo
   if (!previewFollows(trace.requestPreview, derivedInputs)) mismatches.push({ field: 'request preview' });
   if (!previewFollows(trace.responsePreview, derivedOutputs)) mismatches.push({ field: 'response preview' });
   if (trace.tokenUsage !== undefined || anyTokens) {
-    const shown = trace.tokenUsage ?? {};
-    if (TOKEN_KEYS.some((key) => (shown[key] ?? 0) !== tokens[key])) mismatches.push({ field: 'token usage total' });
+    const shown = { ...zeroTokens(), ...trace.tokenUsage };
+    if (!sameTokens(shown, modelTokens) && !sameTokens(shown, allTokens)) mismatches.push({ field: 'token usage total' });
   }
   return mismatches;
+}
+
+type Tokens = Record<(typeof TOKEN_KEYS)[number], number>;
+
+const zeroTokens = (): Tokens => ({ input_tokens: 0, output_tokens: 0, total_tokens: 0 });
+
+function addTokens(sum: Tokens, usage: Record<string, unknown>): void {
+  for (const key of TOKEN_KEYS) sum[key] += typeof usage[key] === 'number' ? usage[key] : 0;
+}
+
+function sameTokens(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return TOKEN_KEYS.every((key) => (Number(a[key] ?? 0) || 0) === (Number(b[key] ?? 0) || 0));
+}
+
+/** Usage as MLflow reads it off a span's `gen_ai.usage.*` attributes. */
+function usageFromGenAi(span: FlatSpan): Tokens | undefined {
+  const input = Number(span.attributes['gen_ai.usage.input_tokens'] ?? Number.NaN);
+  const output = Number(span.attributes['gen_ai.usage.output_tokens'] ?? Number.NaN);
+  if (Number.isNaN(input) && Number.isNaN(output)) return undefined;
+  const inputTokens = Number.isNaN(input) ? 0 : input;
+  const outputTokens = Number.isNaN(output) ? 0 : output;
+  return { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens };
 }
 
 /**
