@@ -12,7 +12,8 @@ export const USAGE = `usage: agents-tracing <command> <trace-id> [options]
 
 commands:
   verify <trace-id>   re-read the trace and check it against its audit digest
-                      exit 0: OK; 1: changed, missing or extra spans, or no digest; 2: cannot read or check
+                      exit 0: OK; 1: changed, missing or extra spans, or no digest; 2: cannot read or check;
+                      3: the key given is not the one that made the digest
   tree <trace-id>     print the span tree (durations, tokens, errors and tripped guardrails marked)
   report <trace-id>   write a self-contained HTML report: span tree, timing waterfall, span details
 
@@ -71,6 +72,22 @@ function waitMs(value: string | undefined): number {
   return seconds * 1000;
 }
 
+async function readKeyFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`the key file ${path} does not exist (--key-file)`);
+    if (code === 'EISDIR') throw new CliError(`--key-file ${path} is a folder: give the file that holds the key`);
+    if (code === 'EACCES' || code === 'EPERM') throw new CliError(`cannot read the key file ${path}: permission denied`);
+    throw new CliError(`cannot read the key file ${path}: ${(error as Error).message}`);
+  }
+  const key = text.trim();
+  if (key === '') throw new CliError(`the key file ${path} is empty`);
+  return key;
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<CommandResult> {
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
   const [command, rawId, ...rest] = positionals;
@@ -83,10 +100,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<CommandResult> {
     { from: values.from, file: values.file, jaegerUrl: values['jaeger-url'], mlflowUri: values['mlflow-uri'] },
     io.env,
   );
-  const keySecret = values['key-file'] ? (await readFile(values['key-file'], 'utf8')).trim() : undefined;
+  const digest = values.digest?.trim();
+  if (digest !== undefined && !/^[0-9a-f]{64}$/i.test(digest)) {
+    throw new CliError(`--digest takes the 64 hex characters of a digest, not "${values.digest}"`);
+  }
+  const keySecret = values['key-file'] ? await readKeyFile(values['key-file']) : undefined;
   const settings = {
     key: keyFrom(keySecret, io.env),
-    digest: values.digest,
+    ...(digest ? { digest } : {}),
     allowUncovered: values['allow-uncovered'] ?? false,
   };
 
@@ -114,8 +135,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     io.stdout(result.output);
     return result.exitCode;
   } catch (error) {
-    const known = error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr(`agents-tracing: ${known ? (error as Error).message : String((error as Error).stack ?? error)}`);
+    // Messages only: a stack trace tells a user nothing they can act on.
+    io.stderr(`agents-tracing: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.CANNOT_READ;
   }
 }

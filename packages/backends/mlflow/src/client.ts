@@ -11,7 +11,7 @@ import {
   type MlflowConnectionOptions,
   type MlflowEnv,
 } from './config.js';
-import { describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
+import { describeBody, describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
 import { MLFLOW, TRACE_INFO_METADATA } from './mlflow-attributes.js';
 
 export interface MlflowExperiment {
@@ -101,6 +101,12 @@ export interface MlflowClientOptions {
   timeoutMillis?: number;
 }
 
+interface Answer {
+  status: number;
+  text: string;
+  contentType?: string;
+}
+
 interface Request {
   method: 'GET' | 'POST' | 'PATCH';
   path: string;
@@ -134,11 +140,12 @@ export class MlflowClient {
       query: { experiment_name: name },
       operation: `look up experiment "${name}"`,
     };
-    const { status, text } = await this.#send(request);
+    const answered = await this.#send(request);
+    const { status, text } = answered;
     // A missing experiment, as opposed to a route the server does not have.
     if (status === 404 && text.includes('RESOURCE_DOES_NOT_EXIST')) return undefined;
     if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
-    const answer = JSON.parse(text) as { experiment?: RawExperiment };
+    const answer = this.#parse<{ experiment?: RawExperiment }>(answered, request);
     return answer.experiment ? toExperiment(answer.experiment) : undefined;
   }
 
@@ -216,12 +223,29 @@ export class MlflowClient {
   }
 
   async #json<T>(request: Request): Promise<T> {
-    const { status, text } = await this.#send(request);
-    if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
-    return (text ? JSON.parse(text) : {}) as T;
+    const answered = await this.#send(request);
+    if (answered.status < 200 || answered.status > 299) throw this.#error({ type: 'http', status: answered.status, body: answered.text }, request);
+    return this.#parse<T>(answered, request);
   }
 
-  async #send(request: Request): Promise<{ status: number; text: string }> {
+  /** MLflow answers JSON objects: anything else (a login page, a proxy) is not MLflow. */
+  #parse<T>(answered: Answer, request: Request): T {
+    if (answered.text === '') return {} as T;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answered.text);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      const { status, text, contentType } = answered;
+      const url = `${this.trackingUri}${request.path}`;
+      throw this.#error({ type: 'not-mlflow', status, url, what: describeBody(text, contentType) }, request);
+    }
+    return parsed as T;
+  }
+
+  async #send(request: Request): Promise<Answer> {
     const url = new URL(`${this.trackingUri}${request.path}`);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     try {
@@ -234,7 +258,8 @@ export class MlflowClient {
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: AbortSignal.timeout(this.#timeoutMillis),
       });
-      return { status: response.status, text: await response.text() };
+      const contentType = response.headers.get('content-type') ?? undefined;
+      return { status: response.status, text: await response.text(), ...(contentType ? { contentType } : {}) };
     } catch (error) {
       throw this.#error(failureFromError(error), request);
     }

@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
+import { OtlpHttpExporter } from '@agents-tracing/exporter-otlp';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { MlflowClient } from './client.js';
 import {
@@ -42,8 +42,8 @@ export class MlflowSpanExporter implements SpanExporter {
   readonly #client: MlflowClient;
   readonly #reporter: ExportReporter;
   readonly #summaries = new TraceSummaries();
-  readonly #otlp: () => Promise<OTLPTraceExporter>;
-  #created: OTLPTraceExporter | undefined;
+  readonly #otlp: () => Promise<OtlpHttpExporter>;
+  #created: OtlpHttpExporter | undefined;
   #experimentId: string | undefined;
   #tail: Promise<void> = Promise.resolve();
   #shutDown = false;
@@ -63,12 +63,13 @@ export class MlflowSpanExporter implements SpanExporter {
     );
     this.#otlp = onceSuccessful(async () => {
       this.#experimentId = await this.#resolveExperimentId(this.#config.experiment);
-      const config = {
+      // Checks that a 200 is MLflow's answer (not a login page) and aborts what is out at shutdown.
+      this.#created = new OtlpHttpExporter({
         url: `${this.#config.trackingUri}${OTLP_TRACES_PATH}`,
+        encoding: 'protobuf',
         headers: { ...authorizationHeader(this.#config.auth), [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId },
         timeoutMillis: this.#config.timeoutMillis,
-      };
-      this.#created = withoutOtlpVariables(() => new OTLPTraceExporter(config));
+      });
       return this.#created;
     });
   }
@@ -118,11 +119,12 @@ export class MlflowSpanExporter implements SpanExporter {
     await this.#created?.forceFlush();
   }
 
+  /** Aborts a request still out (its batch fails, and is told so), then waits for the queue to settle. */
   async shutdown(): Promise<void> {
     if (this.#shutDown) return;
     this.#shutDown = true;
-    await this.forceFlush();
     await this.#created?.shutdown();
+    await this.#tail;
   }
 
   #views(spans: ReadableSpan[]): ReadableSpan[] {
@@ -144,7 +146,7 @@ export class MlflowSpanExporter implements SpanExporter {
   }
 
   async #send(views: ReadableSpan[]): Promise<ExportResult> {
-    let otlp: OTLPTraceExporter;
+    let otlp: OtlpHttpExporter;
     try {
       otlp = await this.#otlp();
     } catch (error) {
@@ -184,21 +186,6 @@ export class MlflowSpanExporter implements SpanExporter {
   #failed(error: MlflowError, spanCount: number): ExportResult {
     this.#reporter.failed(error, spanCount);
     return { code: ExportResultCode.FAILED, error };
-  }
-}
-
-/**
- * The upstream exporter merges OTEL_EXPORTER_OTLP_* (headers included) into what it is given while
- * it is built: settings meant for another OTLP backend, whose API keys must not go to MLflow. They
- * are hidden for the synchronous construction and put back at once.
- */
-function withoutOtlpVariables<T>(build: () => T): T {
-  const hidden = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_EXPORTER_OTLP_'));
-  for (const [name] of hidden) delete process.env[name];
-  try {
-    return build();
-  } finally {
-    for (const [name, value] of hidden) process.env[name] = value;
   }
 }
 

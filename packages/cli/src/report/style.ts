@@ -10,7 +10,7 @@ header h1 { font-size:16px; margin:0; }
 header .meta { color:var(--muted); }
 .verdict { padding:2px 8px; border-radius:10px; font-weight:600; font-size:12px; }
 .verdict.ok { background:#dcfae6; color:var(--ok); } .verdict.tampered { background:#fee4e2; color:var(--err); }
-.verdict.no-digest, .verdict.key-required { background:#f2f4f7; color:var(--muted); }
+.verdict.no-digest, .verdict.key-required, .verdict.wrong-key { background:#f2f4f7; color:var(--muted); }
 pre.verification { margin:0; padding:8px 16px; background:#fffbfa; border-bottom:1px solid var(--line); font-size:12px; white-space:pre-wrap; }
 main { display:grid; grid-template-columns:minmax(0,1fr) minmax(320px,34%); height:calc(100vh - 50px); }
 #spans { overflow:auto; border-right:1px solid var(--line); }
