@@ -113,7 +113,7 @@ describe.each(CASES)('the %s conversation (streamed: %s) in MLflow', (demoCase, 
         expect(stored.inputs, recorded.name).toEqual(JSON.parse(String(attributes[GEN_AI.TOOL_CALL_ARGUMENTS])));
         // A failed tool's result is the message the SDK gave the model; its span is an error.
         expect(stored.outputs, recorded.name).toEqual(jsonOrText(attributes[GEN_AI.TOOL_CALL_RESULT]));
-        expect(stored.status.code, recorded.name).toBe(recorded.status.code === 'ERROR' ? 'ERROR' : 'UNSET');
+        expect(stored.status.code, recorded.name).toBe(recorded.status.code === 'ERROR' ? 'ERROR' : 'OK');
       }
       if (stored.inputs !== undefined && stored.outputs !== undefined) shown.push(recorded.name);
     }
