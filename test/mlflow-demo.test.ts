@@ -129,7 +129,7 @@ describe.each(CASES)('the %s conversation (streamed: %s) in MLflow', (demoCase, 
       }
       if (stored.inputs !== undefined && stored.outputs !== undefined) shown.push(recorded.name);
     }
-    // A run stopped by an input guardrail ends before its agent has input or output.
+    // A run stopped by an input guardrail has its blocked prompt as input, and no output.
     const withBoth = {
       weather: ['invoke_agent Weather agent', 'execute_tool get_weather', 'execute_tool get_forecast'],
       travel: ['invoke_agent Travel agent', 'execute_tool summarize_request', 'execute_tool book_hotel'],

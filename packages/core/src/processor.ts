@@ -29,6 +29,7 @@ import {
   openTelemetryContextStorage,
   registerSpanLookup,
 } from './context/otel-context-storage.js';
+import { takeGuardrailInput } from './guardrail-input.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
 import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
@@ -37,6 +38,7 @@ import {
   mapSpanData,
   mapTrace,
   modelExchange,
+  responsesMessages,
   SpanAttributes,
   spanKindFor,
   startName,
@@ -47,6 +49,7 @@ import {
   claimToolCall,
   isTraceState,
   recordAgentResult,
+  recordBlockedInput,
   recordModelExchange,
   type OpenSpan,
   type TraceState,
@@ -333,6 +336,9 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       if (exchange) recordModelExchange(open, exchange);
     } else if (data.type === 'agent') {
       recordAgentResult(open, data.name || name);
+    } else if (data.type === 'guardrail') {
+      const input = takeGuardrailInput(data);
+      if (input !== undefined) recordBlockedInput(open, responsesMessages(input));
     }
   }
 
