@@ -85,7 +85,7 @@ describe('messages in the GenAI conventions’ format', () => {
         { type: 'mcp_call', id: 'mcp_1', name: 'read_file', server_label: 'files', arguments: '{"path":"a"}', output: 'text' },
         { type: 'image_generation_call', id: 'ig_1', status: 'completed', result: IMAGE_BASE64 },
       ],
-    })[0]?.parts;
+    })[0]?.parts as Record<string, unknown>[] | undefined;
     const calls = parts?.filter((p) => p.type === 'server_tool_call').map((p) => p.name);
     expect(calls).toEqual(['web_search', 'file_search', 'code_interpreter', 'computer_use', 'read_file', 'image_generation']);
     expect(parts?.filter((p) => p.type === 'server_tool_call_response')).toHaveLength(6);
