@@ -13,6 +13,7 @@ import { readMlflowTrace } from '@agents-tracing/testing';
 import { DEMO_PROMPTS, mlflowTraceUrl } from '@agents-tracing/example-multi-agent';
 import { ensureMlflow } from './servers/mlflow.js';
 import { launchChromium, type ChromiumSession } from './support/chromium.js';
+import { newMlflowPage } from './support/mlflow-page.js';
 import { startMlflowDemo, type MlflowDemo } from './support/mlflow-demo.js';
 import { screenshotPath } from './support/screenshots.js';
 
@@ -61,12 +62,7 @@ it.each([false, true])(
     const tools = nodes.filter((node) => node.attributes[AGENTS.SPAN_TYPE] === 'function');
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execute_tool get_weather', 'execute_tool get_forecast']));
 
-    const page = await chromium.context.newPage();
-    await page.addInitScript(() => {
-      localStorage.setItem('mlflow.assistant.fab.autoOpenedOnFirstLoad_v1', 'true');
-      localStorage.setItem('mlflow.assistant.panelOpen_v1', 'false');
-      localStorage.setItem('mlflow.detectIssues.guidanceShown_v1', 'true');
-    });
+    const page = await newMlflowPage(chromium.context);
     await page.goto(url);
     const lastModel = models.at(-1)!;
     const sameName = models.filter((model) => model.name === lastModel.name).length;
