@@ -187,6 +187,43 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
     expect(JSON.stringify(h.spans())).not.toContain('sk-abcdefghij');
   });
 
+  it('gives a failed tool an exception event with a type, the message and the SDK’s error data; other spans end OK', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      finish(createFunctionSpan({ data: { name: 'lookup', input: '{}' } }, trace), (s) => {
+        s.setError({ message: 'Error running tool', data: { tool_name: 'lookup', error: 'Error: database is down' } });
+      });
+      finish(createFunctionSpan({ data: { name: 'fine', input: '{}' } }, trace), (s) => {
+        s.spanData.output = 'ok';
+      });
+    });
+    const failed = h.byName('execute_tool lookup');
+    expect(failed?.attributes['error.type']).toBe('ToolCallError');
+    expect(failed?.events).toEqual([
+      expect.objectContaining({
+        name: 'exception',
+        attributes: {
+          'exception.type': 'ToolCallError',
+          'exception.message': 'Error running tool',
+          'openai.agents.error.data': '{"tool_name":"lookup","error":"Error: database is down"}',
+        },
+      }),
+    ]);
+    expect(h.byName('execute_tool fine')?.status.code).toBe('OK');
+  });
+
+  it('times spans finer than the SDK’s millisecond timestamps', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      for (let i = 0; i < 5; i += 1) finish(createFunctionSpan({ data: { name: `t${i}`, input: '{}' } }, trace));
+    });
+    const times = h.spans().flatMap((span) => [span.startTime, span.endTime]);
+    expect(times.some((ms) => !Number.isInteger(ms))).toBe(true);
+    for (const span of h.spans()) expect(span.endTime).toBeGreaterThanOrEqual(span.startTime);
+  });
+
   it('gives nested spans with the same name distinct names', async () => {
     h = harness();
     const trace = h.newTrace();
