@@ -105,6 +105,8 @@ function peerSection(runs: readonly RunResult[], conversation: ConversationResul
       ['workload', 'processor time: ÷ Arize', '÷ Braintrust', 'end to end: ÷ Arize', '÷ Braintrust'],
       rows,
     ),
+    '',
+    "Processor time includes converting each model call's messages, system instructions and tool definitions into the GenAI conventions' format (and agents' and workflows' input and output), done in the processor's deferred finishing step, never in the SDK's callbacks.",
   ].join('\n');
 }
 
