@@ -29,6 +29,7 @@ import {
   registerSpanLookup,
 } from './context/otel-context-storage.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import { GenAiMetrics, type MetricsOption } from './metrics/index.js';
 import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
   DEFAULT_WORKFLOW_NAME,
@@ -72,6 +73,12 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
    * Needs the OpenTelemetry SDK's spans (any `@opentelemetry/sdk-trace-*` provider).
    */
   audit?: AuditOption;
+  /**
+   * GenAI metrics (tokens, durations, tool errors, guardrail trips, handoffs) through
+   * `@opentelemetry/api`'s metrics API: `false` to turn them off, or options. Default: on, into the
+   * global meter provider (a no-op until an app or `setupAgentTracing()` registers one).
+   */
+  metrics?: MetricsOption;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -104,6 +111,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #reported = new Set<string>();
   readonly #ownsContextStorage: boolean;
   readonly #audit: AuditSettings;
+  readonly #metrics: GenAiMetrics | undefined;
   readonly #pending: PendingWork[] = [];
   #drainScheduled = false;
   #shutDown = false;
@@ -121,6 +129,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#idleTraceTimeoutMs = options.idleTraceTimeoutMs ?? 60_000;
     this.#onShutdown = options.onShutdown;
     this.#audit = resolveAuditSettings(options.audit, process.env);
+    this.#metrics = GenAiMetrics.fromOption(options.metrics);
     this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
     const nest = options.nestToolSpans ?? 'auto';
     this.#ownsContextStorage = nest === true || (nest === 'auto' && hasActiveContextManager());
@@ -307,12 +316,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
     open.name = ancestorHasName(open, name) ? `${name} (nested)` : name;
     open.otel.updateName(open.name);
-    open.otel.setAttributes(attributes.finish());
-    const failed = this.#setStatus(open.otel, span, data, attributes);
+    const finished = attributes.finish();
+    open.otel.setAttributes(finished);
+    const errorType = this.#setStatus(open.otel, span, data, attributes);
     this.#afterEnd(open, data, name);
     open.otel.end(endTime);
     this.#addLeaf(open);
-    this.#childEnded(open, failed);
+    this.#metrics?.spanFinished(open, finished, span.startedAt, endTime, errorType);
+    this.#childEnded(open, errorType !== undefined);
   }
 
   /** What the children told this span (agents and workflows), or what it claims (tools). */
@@ -334,7 +345,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
   }
 
-  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): boolean {
+  /** Marks an error or a tripwire; returns the error type of a span that failed. */
+  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): string | undefined {
     const error = span.error;
     if (error) {
       const message = this.#encoder.scrub(String(error.message ?? 'error'));
@@ -347,14 +359,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       }
       otel.recordException({ name: errorType, message });
       otel.setStatus({ code: SpanStatusCode.ERROR, message });
-      return true;
+      return errorType;
     }
     if (data.type === 'guardrail' && data.triggered) {
       // The exception event is what backends' UIs (MLflow's among them) mark in red.
       otel.recordException({ name: 'GuardrailTripwireTriggered', message: TRIPWIRE_MESSAGE });
       otel.setStatus({ code: SpanStatusCode.ERROR, message: TRIPWIRE_MESSAGE });
     }
-    return false;
+    return undefined;
   }
 
   /** Root bookkeeping: a failed run never calls `onTraceEnd`, so its root is closed here. */
