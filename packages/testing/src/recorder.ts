@@ -12,6 +12,8 @@ import {
   type SpanTreeNode,
 } from '@agents-tracing/processor';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { RecordedMetrics } from './recorded-metrics.js';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface RecordAgentSpansOptions extends Omit<OpenTelemetryTracingProcessorOptions, 'tracerProvider'> {
@@ -38,6 +40,8 @@ export interface TreeFilter {
 export interface AgentSpanRecorder {
   readonly processor: OpenTelemetryTracingProcessor;
   readonly tracerProvider: BasicTracerProvider;
+  /** Where the processor records its metrics (unless `metrics: false`). */
+  readonly meterProvider: MeterProvider;
   /** Finished spans, in the order they ended. */
   spans(filter?: TreeFilter): FlatSpan[];
   /** The finished spans as trees (roots ordered by start time). */
@@ -46,6 +50,12 @@ export interface AgentSpanRecorder {
   render(filter?: TreeFilter & RenderOptions): string;
   /** Trace ids (32 hex) seen so far, in order of first appearance. */
   traceIds(): string[];
+  /**
+   * The metrics recorded since the start (or the last `reset()`): token usage, durations, tool
+   * errors, guardrail trips, with helpers such as `tokens()` and `toolErrors()`.
+   */
+  metrics(): Promise<RecordedMetrics>;
+  /** Forgets the spans and metrics recorded so far. */
   reset(): void;
   /** Closes open spans, detaches the processor and restores the global registrations it made. */
   stop(): Promise<void>;
@@ -64,7 +74,16 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     context.setGlobalContextManager(contextManager);
     trace.setGlobalTracerProvider(tracerProvider);
   }
-  const processor = new OpenTelemetryTracingProcessor({ ...processorOptions, tracerProvider });
+  const reader = new DeltaReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const recorded = new RecordedMetrics();
+  // A reset forgets what was recorded before it: that delta is collected and dropped.
+  let discarding: Promise<unknown> = Promise.resolve();
+  const processor = new OpenTelemetryTracingProcessor({
+    ...processorOptions,
+    tracerProvider,
+    metrics: processorOptions.metrics === false ? false : { meterProvider, ...(typeof processorOptions.metrics === 'object' ? processorOptions.metrics : {}) },
+  });
   if (replaceProcessors) setTraceProcessors([processor]);
   else addTraceProcessor(processor);
   // The SDK turns tracing off by default when NODE_ENV is "test".
@@ -85,11 +104,26 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     tree: (filter) => buildSpanTree(spans(filter)),
     render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), { order: 'name', ...filter }),
     traceIds: () => [...new Set(spans().map((s) => s.traceId))],
-    reset: () => exporter.reset(),
+    meterProvider,
+    async metrics() {
+      processor.processPending();
+      await discarding;
+      const { resourceMetrics, errors } = await reader.collect();
+      if (errors.length > 0) throw new AggregateError(errors, 'collecting the recorded metrics failed');
+      recorded.add([resourceMetrics]);
+      return recorded;
+    },
+    reset() {
+      processor.processPending();
+      exporter.reset();
+      recorded.clear();
+      discarding = discarding.then(() => reader.collect());
+    },
     async stop() {
       await processor.shutdown();
       if (replaceProcessors) setTraceProcessors([]);
       await tracerProvider.shutdown();
+      await meterProvider.shutdown();
       if (registerGlobal) {
         trace.disable();
         context.disable();
@@ -97,4 +131,15 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
       }
     },
   };
+}
+
+/** Hands out what was recorded since its last collection, so a reset can drop it. */
+class DeltaReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  }
+
+  protected override async onShutdown(): Promise<void> {}
+
+  protected override async onForceFlush(): Promise<void> {}
 }
