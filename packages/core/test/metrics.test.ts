@@ -90,10 +90,10 @@ async function oneRun(options: OpenTelemetryTracingProcessorOptions, workflow = 
     const turn = createTurnSpan({ data: { turn: 1, agent_name: 'Helper' } }, agent);
     turn.start();
     const response = (usage: object) => (s: ReturnType<typeof createResponseSpan>) => {
-      s.spanData._response = { id: 'resp', model: 'gpt-x', output: [], usage } as never;
+      s.spanData._response = { id: 'resp_abc123', model: 'gpt-x', output: [], usage } as never;
     };
     timed(createGuardrailSpan({ data: { name: 'safety', triggered: true } }, agent), 0, 10);
-    timed(createResponseSpan({}, turn), 0, 250, response({ input_tokens: 100, output_tokens: 20, input_tokens_details: { cached_tokens: 40 }, output_tokens_details: { reasoning_tokens: 5 } }));
+    timed(createResponseSpan({}, turn), 0, 250, response({ input_tokens: 100, output_tokens: 20, input_tokens_details: { cached_tokens: 40, cache_creation_tokens: 10 }, output_tokens_details: { reasoning_tokens: 5 } }));
     timed(createFunctionSpan({ data: { name: 'lookup', input: '{}' } }, turn), 250, 300, (s) =>
       s.setError({ message: 'Error running tool', data: { tool_name: 'lookup', error: 'boom' } }),
     );
@@ -126,6 +126,7 @@ describe('GenAI metrics', () => {
     expect(sumOf('gen_ai.client.inference.usage.input_tokens')).toBe(250);
     expect(sumOf('gen_ai.client.inference.usage.output_tokens')).toBe(50);
     expect(sumOf('gen_ai.client.inference.usage.cache_read.input_tokens')).toBe(40);
+    expect(sumOf('gen_ai.client.inference.usage.cache_write.input_tokens')).toBe(10);
     expect(sumOf('gen_ai.client.inference.usage.reasoning.output_tokens')).toBe(5);
     expect(points(all, 'gen_ai.client.inference.usage.input_tokens')[0]?.attributes['gen_ai.token.modality']).toBe('unknown');
 
@@ -169,7 +170,7 @@ describe('GenAI metrics', () => {
     const trace = await oneRun({ metrics: { meterProvider: provider } });
     const text = JSON.stringify((await collect()).map((m) => m.dataPoints.map((p) => p.attributes)));
     expect(text).not.toContain(trace.traceId.slice(6));
-    expect(text).not.toMatch(/span_|resp|boom|call_/);
+    expect(text).not.toMatch(/span_|resp_abc|boom|call_/);
   });
 
   it('turns off with metrics: false', async () => {
