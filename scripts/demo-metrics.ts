@@ -16,7 +16,7 @@ import {
   runDemo,
   startDemoMcpServer,
   startDemoModel,
-} from '@agents-tracing/example-multi-agent';
+} from '../examples/multi-agent/src/index.js';
 import { startPrometheus } from '../test/servers/prometheus.js';
 
 const SERVICE_NAME = 'multi-agent-demo';
