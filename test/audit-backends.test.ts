@@ -12,7 +12,7 @@ import { setTracingDisabled } from '@openai/agents';
 import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   isCoveredAttribute,
@@ -158,7 +158,7 @@ function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: string[]; err: string
 
 /** Sends a span into an existing trace, under `parentSpanId`, straight to the backend. */
 async function slipSpanInto(exporter: SpanExporter, traceId: string, parentSpanId: string): Promise<string> {
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const parent = trace.setSpanContext(context.active(), { traceId, spanId: parentSpanId, traceFlags: 1 });
   const span = provider.getTracer('forger').startSpan('execute_tool approve_refund', { attributes: { 'gen_ai.tool.name': 'approve_refund' } }, parent);
   span.end();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Agent, OpenAIResponsesModel, run, setTracingDisabled, tool, withCustomSpan, withTrace } from '@openai/agents';
 import OpenAI from 'openai';
 import { z } from 'zod';

@@ -9,7 +9,7 @@
  * for byte, so both backends show it exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ExportResultCode } from '@opentelemetry/core';
 import { setTracingDisabled } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import '@agents-tracing/testing/vitest';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { setTracingDisabled } from '@openai/agents';
 import { createOtlpSpanExporter, type OtlpProtocol } from '@agents-tracing/exporter-otlp';
 import { buildSpanTree, flatSpanFromReadable, walkSpanTree, type SpanTreeNode } from '@agents-tracing/processor';

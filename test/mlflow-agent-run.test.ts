@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTraceProcessors, setTracingDisabled } from '@openai/agents';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AGENTS, AgentsIdGenerator, GEN_AI, OpenTelemetryTracingProcessor } from '@agents-tracing/processor';
 import { MlflowSpanExporter, MLFLOW_SPAN_TYPE_BY_SDK_TYPE, type MlflowTrace } from '@agents-tracing/exporter-mlflow';
@@ -23,9 +23,9 @@ const { trackingUri } = inject('mlflow');
 
 const memory = new InMemorySpanExporter();
 const exporter = new MlflowSpanExporter({ trackingUri, experimentName: `agent-runs-${randomUUID()}` }, {});
-const provider = new BasicTracerProvider({
+const provider = new TracerProvider({
   idGenerator: new AgentsIdGenerator(),
-  spanProcessors: [new BatchSpanProcessor(exporter), new SimpleSpanProcessor(memory)],
+  spanProcessors: [new BatchSpanProcessor({ exporter }), new SimpleSpanProcessor({ exporter: memory })],
 });
 const processor = new OpenTelemetryTracingProcessor({ tracerProvider: provider, nestToolSpans: false });
 let demo: DemoModel;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AGENTS, GEN_AI, GEN_AI_OPERATION } from '@agents-tracing/processor';
 import { MlflowSpanExporter, type MlflowSpan, type MlflowTrace } from '@agents-tracing/exporter-mlflow';
@@ -15,9 +15,9 @@ const { trackingUri } = inject('mlflow');
 const experimentName = `exporter-test-${randomUUID()}`;
 
 const exporter = new MlflowSpanExporter({ trackingUri, experimentName }, {});
-const provider = new BasicTracerProvider({
+const provider = new TracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'mlflow-exporter-test' }),
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
+  spanProcessors: [new SimpleSpanProcessor({ exporter })],
 });
 const tracer = provider.getTracer('mlflow-exporter-test');
 

@@ -5,7 +5,7 @@
  */
 import { context, trace, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { describe, expect, inject, it } from 'vitest';
 import { createOtlpSpanExporter, type OtlpLogger, type OtlpProtocol } from '@agents-tracing/exporter-otlp';
 import { startJaeger } from './servers/index.js';
@@ -57,7 +57,7 @@ function quietLogger(): OtlpLogger & { warnings: string[]; infos: string[] } {
 }
 
 function providerFor(serviceName: string, processor: BatchSpanProcessor) {
-  return new BasicTracerProvider({
+  return new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [processor],
   });
@@ -76,7 +76,7 @@ describe.each(PROTOCOLS)('OTLP exporter to Jaeger over %s', (protocol) => {
       { OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: endpointFor(jaeger, protocol) },
     );
     const serviceName = `otlp-jaeger-${protocol.replace('/', '-')}`;
-    const provider = providerFor(serviceName, new BatchSpanProcessor(exporter));
+    const provider = providerFor(serviceName, new BatchSpanProcessor({ exporter }));
     const tracer = provider.getTracer('otlp-jaeger-test');
 
     const agent = tracer.startSpan('invoke_agent Weather agent', { attributes: { 'gen_ai.agent.name': 'Weather agent' } });
@@ -114,7 +114,7 @@ describe('OTLP exporter while Jaeger restarts on the same ports', () => {
         const logger = quietLogger();
         const endpoint = protocol === 'grpc' ? jaeger.otlpGrpcUrl : `${jaeger.otlpHttpUrl}/v1/traces`;
         const exporter = createOtlpSpanExporter({ protocol, endpoint, timeoutMillis, logger }, {});
-        const provider = providerFor(`otlp-jaeger-restart-${protocol.replace('/', '-')}`, new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100 }));
+        const provider = providerFor(`otlp-jaeger-restart-${protocol.replace('/', '-')}`, new BatchSpanProcessor({ exporter: exporter, scheduledDelayMillis: 100 }));
         const tracer = provider.getTracer('otlp-jaeger-test');
         const produce = (root: Span, label: string) => {
           const parent = trace.setSpan(context.active(), root);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { setTraceProcessors, setTracingDisabled, run } from '@openai/agents';
 import { walkSpanTree, buildSpanTree, flatSpanFromReadable } from '@agents-tracing/processor';
 import { startLookupAgent, type LookupAgent } from './support/lookup-agent.js';

@@ -1,17 +1,16 @@
 import { AgentsIdGenerator } from '@agents-tracing/processor';
-import { DeliverySpanProcessor, type DeliveryOptions } from '@agents-tracing/delivery';
+import { DeliverySpanProcessor, type BatchSettings, type DeliveryOptions } from '@agents-tracing/delivery';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
-  type BufferConfig,
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 
 export const BENCH_SERVICE_NAME = 'agents-tracing-bench';
 
@@ -40,7 +39,7 @@ export class CountingExporter implements SpanExporter {
 }
 
 export interface Pipeline {
-  readonly provider: BasicTracerProvider;
+  readonly provider: TracerProvider;
   readonly spanProcessor: SpanProcessor;
   readonly sink: CountingExporter;
   /** Clears an in-memory sink; a no-op for other sinks. */
@@ -55,13 +54,13 @@ export type Processing = 'simple' | 'batch' | 'delivery';
 
 export interface PipelineOptions {
   serviceName?: string;
-  batch?: BufferConfig;
+  batch?: BatchSettings;
   delivery?: DeliveryOptions;
 }
 
 function spanProcessorFor(sink: SpanExporter, processing: Processing, options: PipelineOptions): SpanProcessor {
-  if (processing === 'simple') return new SimpleSpanProcessor(sink);
-  if (processing === 'batch') return new BatchSpanProcessor(sink, options.batch);
+  if (processing === 'simple') return new SimpleSpanProcessor({ exporter: sink });
+  if (processing === 'batch') return new BatchSpanProcessor({ exporter: sink, ...options.batch });
   return new DeliverySpanProcessor(sink, { name: 'bench', ...options.delivery });
 }
 
@@ -72,7 +71,7 @@ function spanProcessorFor(sink: SpanExporter, processing: Processing, options: P
 export function pipeline(exporter: SpanExporter, processing: Processing, options: PipelineOptions = {}): Pipeline {
   const sink = new CountingExporter(exporter);
   const spanProcessor = spanProcessorFor(sink, processing, options);
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? BENCH_SERVICE_NAME }),
     idGenerator: new AgentsIdGenerator(),
     spanProcessors: [spanProcessor],

@@ -4,7 +4,7 @@ import { OpenTelemetryTracingProcessor } from '@agents-tracing/processor';
 import { createOtlpSpanExporter, type OtlpProtocol } from '@agents-tracing/exporter-otlp';
 import { setTraceProcessors, setTracingDisabled } from '@openai/agents';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { pipeline, type Pipeline, type PipelineOptions, type Processing } from '../configs/index.js';
 import type { RunWorkload } from '../workloads/index.js';
 import { awaitSpansInJaeger } from './jaeger-count.js';

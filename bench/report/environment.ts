@@ -9,7 +9,7 @@ const PACKAGES = [
   '@openai/agents',
   '@agents-tracing/processor',
   '@agents-tracing/exporter-otlp',
-  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-trace',
   '@arizeai/openinference-instrumentation-openai-agents',
   '@braintrust/openai-agents',
   'braintrust',

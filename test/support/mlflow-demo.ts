@@ -4,7 +4,7 @@
  * MLflow gives back with the recorded one.
  */
 import { setTracingDisabled } from '@openai/agents';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import {
   buildSpanTree,
   flatSpanFromReadable,

@@ -1,5 +1,5 @@
 import { getGlobalTraceProvider, setTraceProcessors, setTracingDisabled, type Trace } from '@openai/agents-core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { AgentsIdGenerator } from '../src/ids.js';
 import { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from '../src/processor.js';
 import { flatSpanFromReadable } from '../src/tree/readable-span.js';
@@ -8,9 +8,9 @@ import { buildSpanTree, type FlatSpan } from '../src/tree/span-tree.js';
 /** A processor wired to an in-memory exporter and registered as the SDK's only processor. */
 export function harness(options: OpenTelemetryTracingProcessorOptions = {}) {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
+  const tracerProvider = new TracerProvider({
     idGenerator: new AgentsIdGenerator(),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const processor = new OpenTelemetryTracingProcessor({ nestToolSpans: false, ...options, tracerProvider });
   setTraceProcessors([processor]);

@@ -1,4 +1,4 @@
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 
 /** Settings passed through to `@agents-tracing/exporter-otlp` / `@agents-tracing/exporter-mlflow`. */
 export type ExporterSettings = Record<string, unknown>;

@@ -11,7 +11,7 @@ export type { ExporterSettings } from './exporters.js';
 export { TreeExporter, type TreeExporterOptions } from './tree-exporter.js';
 export { TraceAssembler } from './trace-assembler.js';
 export { DeliverySpanProcessor, type DeliverySpanProcessorOptions } from './pipeline/delivery-span-processor.js';
-export { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions } from './pipeline/options.js';
+export { DEFAULT_DELIVERY_OPTIONS, type BatchSettings, type DeliveryOptions } from './pipeline/options.js';
 export { sumDeliveryCounts, type DeliveryCounts, type DeliveryStats } from './pipeline/stats.js';
 export { encodeSpan, decodeSpan, type SharedObjects, type SpanRecord } from './pipeline/span-codec.js';
 export type { DeliveryLogger } from './pipeline/logger.js';

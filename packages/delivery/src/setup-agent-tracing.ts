@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { addTraceProcessor, setTraceProcessors } from '@openai/agents-core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { BufferConfig, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { installExitHooks } from './exit-hooks.js';
 import { DeliverySpanProcessor } from './pipeline/delivery-span-processor.js';
-import type { DeliveryOptions } from './pipeline/options.js';
+import type { BatchSettings, DeliveryOptions } from './pipeline/options.js';
+import { registerGlobally } from './register-globally.js';
 import { sumDeliveryCounts, type DeliveryStats } from './pipeline/stats.js';
 import { Spool } from './spool/spool.js';
 import { defaultDeliveryLogger, describeExportFailure, type DeliveryLogger } from './pipeline/logger.js';
@@ -53,7 +53,7 @@ export interface SetupAgentTracingOptions
   /** Register the provider (and its context manager) globally. Default true. */
   registerGlobal?: boolean;
   /** Batch settings, as for OpenTelemetry's BatchSpanProcessor; `delivery` wins where both are set. */
-  batch?: BufferConfig;
+  batch?: BatchSettings;
   /** Queue, batch, retry and flush settings of each exporter's delivery pipeline. */
   delivery?: DeliveryOptions;
   /**
@@ -73,7 +73,7 @@ export interface SetupAgentTracingOptions
 }
 
 export interface AgentTracing {
-  readonly tracerProvider: NodeTracerProvider;
+  readonly tracerProvider: TracerProvider;
   readonly processor: OpenTelemetryTracingProcessor;
   /** The meter provider exporting the GenAI metrics, when `OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT` is set. */
   readonly meterProvider: MetricsPipeline['meterProvider'] | undefined;
@@ -116,12 +116,12 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
   const resource = resourceFromAttributes({
     [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
   });
-  const tracerProvider = new NodeTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
     idGenerator: new AgentsIdGenerator(),
     spanProcessors: pipelines,
   });
-  if (options.registerGlobal ?? true) tracerProvider.register();
+  if (options.registerGlobal ?? true) registerGlobally(tracerProvider);
   const metrics = setUpMetrics(options.metrics, env, resource, options.registerGlobal ?? true, logger);
   const flushBudget = options.delivery?.flushTimeoutMillis ?? DEFAULT_DELIVERY_OPTIONS.flushTimeoutMillis;
   const processor = new OpenTelemetryTracingProcessor({

@@ -6,7 +6,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, context, trace } from '@opentelem
 import { TraceState } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { decodeSpan, encodeSpan, Spool, type SharedObjects } from '../src/index.js';
 import { names, pipeline, ScriptedExporter } from './delivery-support.js';
@@ -14,9 +14,9 @@ import { names, pipeline, ScriptedExporter } from './delivery-support.js';
 /** Spans with every field a span can carry: events, links, trace state, status, odd numbers. */
 function richSpans(): ReadableSpan[] {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'codec', 'deployment.environment': 'test' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.26.0' }),
-    spanProcessors: [new SimpleSpanProcessor(memory)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
   });
   const tracer = provider.getTracer('codec-test', '1.2.3', { schemaUrl: 'https://example.com/scope' });
   const remoteParent = trace.setSpanContext(context.active(), {

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { DeliverySpanProcessor, type DeliverySpanProcessorOptions } from '../src/index.js';
 
 export type Answer = 'ok' | 'fail' | 'refuse' | 'hang' | 'throw';
@@ -56,7 +56,7 @@ export function pipeline(exporter: SpanExporter, options: DeliverySpanProcessorO
     },
     ...options,
   });
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const provider = new TracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('delivery-test');
   return {
     processor,

@@ -3,7 +3,7 @@
  * `expect(metrics.tokens()).toBeLessThan(2_000)`.
  */
 import { GEN_AI_METRICS, TOKEN_TYPE } from '@agents-tracing/processor';
-import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { CollectedResourceMetrics } from './sdk.js';
 
 export type MetricAttributes = Record<string, string | number | boolean>;
 
@@ -33,7 +33,7 @@ export class RecordedMetrics {
   readonly #series = new Map<string, MetricSeries>();
 
   /** Adds delta data points to what is already here. */
-  add(batches: readonly ResourceMetrics[]): void {
+  add(batches: readonly CollectedResourceMetrics[]): void {
     for (const resource of batches) {
       for (const scope of resource.scopeMetrics) {
         for (const metric of scope.metrics) {
@@ -44,8 +44,8 @@ export class RecordedMetrics {
               this.#series.get(key) ??
               ({ name: metric.descriptor.name, unit: metric.descriptor.unit, attributes, sum: 0, count: 0 } satisfies MetricSeries);
             this.#series.set(key, series);
-            if (metric.dataPointType === DataPointType.HISTOGRAM) {
-              const value = point.value as { sum?: number; count: number; buckets: { boundaries: number[]; counts: number[] } };
+            if (isHistogramValue(point.value)) {
+              const value = point.value;
               series.sum += value.sum ?? 0;
               series.count += value.count;
               const counts = series.buckets?.counts ?? value.buckets.counts.map(() => 0);
@@ -99,4 +99,14 @@ export class RecordedMetrics {
       ...(guardrailName ? { 'openai.agents.guardrail.name': guardrailName } : {}),
     });
   }
+}
+
+interface HistogramValue {
+  sum?: number;
+  count: number;
+  buckets: { boundaries: number[]; counts: number[] };
+}
+
+function isHistogramValue(value: unknown): value is HistogramValue {
+  return typeof value === 'object' && value !== null && 'buckets' in value && 'count' in value;
 }

@@ -8,13 +8,12 @@ import {
   renderSpanTree,
   type FlatSpan,
   type OpenTelemetryTracingProcessorOptions,
+  type ReadableSpanLike,
   type RenderOptions,
   type SpanTreeNode,
 } from '@agents-tracing/processor';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { RecordedMetrics } from './recorded-metrics.js';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { loadContextManager, loadMetricsRecorder, loadTracerProvider, type RecorderTracerProvider } from './sdk.js';
 
 export interface RecordAgentSpansOptions extends Omit<OpenTelemetryTracingProcessorOptions, 'tracerProvider'> {
   /**
@@ -39,9 +38,8 @@ export interface TreeFilter {
  * tracing on (the SDK turns it off by default under `NODE_ENV=test`). */
 export interface AgentSpanRecorder {
   readonly processor: OpenTelemetryTracingProcessor;
-  readonly tracerProvider: BasicTracerProvider;
-  /** Where the processor records its metrics (unless `metrics: false`). */
-  readonly meterProvider: MeterProvider;
+  /** The tracer provider of the OpenTelemetry SDK the app has installed (SDK 3, else SDK 2). */
+  readonly tracerProvider: RecorderTracerProvider;
   /** Finished spans, in the order they ended. */
   spans(filter?: TreeFilter): FlatSpan[];
   /** The finished spans as trees (roots ordered by start time). */
@@ -52,7 +50,8 @@ export interface AgentSpanRecorder {
   traceIds(): string[];
   /**
    * The metrics recorded since the start (or the last `reset()`): token usage, durations, tool
-   * errors, guardrail trips, with helpers such as `tokens()` and `toolErrors()`.
+   * errors, guardrail trips, with helpers such as `tokens()` and `toolErrors()`. Needs
+   * `@opentelemetry/sdk-metrics` installed beside the tracing SDK.
    */
   metrics(): Promise<RecordedMetrics>;
   /** Forgets the spans and metrics recorded so far. */
@@ -63,26 +62,27 @@ export interface AgentSpanRecorder {
 
 export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSpanRecorder {
   const { replaceProcessors = true, registerGlobal = false, ...processorOptions } = options;
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
+  let finished: ReadableSpanLike[] = [];
+  const tracerProvider = loadTracerProvider({
     idGenerator: new AgentsIdGenerator(),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [collectingProcessor((span) => finished.push(span))],
   });
-  let contextManager: AsyncLocalStorageContextManager | undefined;
+  let contextManager: ReturnType<typeof loadContextManager> | undefined;
   if (registerGlobal) {
-    contextManager = new AsyncLocalStorageContextManager().enable();
+    contextManager = loadContextManager();
     context.setGlobalContextManager(contextManager);
     trace.setGlobalTracerProvider(tracerProvider);
   }
-  const reader = new DeltaReader();
-  const meterProvider = new MeterProvider({ readers: [reader] });
+  const metricsRecorder = processorOptions.metrics === false ? undefined : loadMetricsRecorder();
   const recorded = new RecordedMetrics();
   // A reset forgets what was recorded before it: that delta is collected and dropped.
   let discarding: Promise<unknown> = Promise.resolve();
   const processor = new OpenTelemetryTracingProcessor({
     ...processorOptions,
     tracerProvider,
-    metrics: processorOptions.metrics === false ? false : { meterProvider, ...(typeof processorOptions.metrics === 'object' ? processorOptions.metrics : {}) },
+    ...(metricsRecorder
+      ? { metrics: { ...(typeof processorOptions.metrics === 'object' ? processorOptions.metrics : {}), meterProvider: metricsRecorder.meterProvider } }
+      : {}),
   });
   if (replaceProcessors) setTraceProcessors([processor]);
   else addTraceProcessor(processor);
@@ -91,8 +91,7 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
 
   const spans = (filter: TreeFilter = {}): FlatSpan[] => {
     processor.processPending();
-    return exporter
-      .getFinishedSpans()
+    return finished
       .map(flatSpanFromReadable)
       .filter((s) => filter.traceId === undefined || s.traceId === filter.traceId);
   };
@@ -104,26 +103,30 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     tree: (filter) => buildSpanTree(spans(filter)),
     render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), { order: 'name', ...filter }),
     traceIds: () => [...new Set(spans().map((s) => s.traceId))],
-    meterProvider,
     async metrics() {
+      if (!metricsRecorder) {
+        throw new Error(
+          processorOptions.metrics === false
+            ? 'this recorder was made with metrics: false'
+            : 'recording metrics needs @opentelemetry/sdk-metrics: add it to your devDependencies.',
+        );
+      }
       processor.processPending();
       await discarding;
-      const { resourceMetrics, errors } = await reader.collect();
-      if (errors.length > 0) throw new AggregateError(errors, 'collecting the recorded metrics failed');
-      recorded.add([resourceMetrics]);
+      recorded.add(await metricsRecorder.collect());
       return recorded;
     },
-    reset() {
+    reset: () => {
       processor.processPending();
-      exporter.reset();
+      finished = [];
       recorded.clear();
-      discarding = discarding.then(() => reader.collect());
+      if (metricsRecorder) discarding = discarding.then(() => metricsRecorder.collect());
     },
     async stop() {
       await processor.shutdown();
       if (replaceProcessors) setTraceProcessors([]);
       await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await metricsRecorder?.meterProvider.shutdown();
       if (registerGlobal) {
         trace.disable();
         context.disable();
@@ -133,13 +136,12 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
   };
 }
 
-/** Hands out what was recorded since its last collection, so a reset can drop it. */
-class DeltaReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
-  }
-
-  protected override async onShutdown(): Promise<void> {}
-
-  protected override async onForceFlush(): Promise<void> {}
+/** A span processor that keeps every ended span; plain enough to fit either SDK line. */
+function collectingProcessor(keep: (span: ReadableSpanLike) => void) {
+  return {
+    onStart() {},
+    onEnd: keep,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
 }

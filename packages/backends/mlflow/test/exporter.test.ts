@@ -1,6 +1,6 @@
 import { diag, DiagLogLevel, trace, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENTS, GEN_AI } from '@agents-tracing/processor';
 import { MlflowSpanExporter, type MlflowSpanExporterOptions } from '../src/index.js';
@@ -12,7 +12,7 @@ const PASSWORD = 'pw-do-not-print-77ab';
 /** Finished spans of a small agent run: workflow root → agent. */
 function agentRun(): ReadableSpan[] {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
   const tracer = provider.getTracer('test');
   const root = tracer.startSpan('Support', { attributes: { [AGENTS.TRACE_ID]: 'trace_1', [GEN_AI.WORKFLOW_NAME]: 'Support' } });
   tracer
@@ -25,7 +25,7 @@ function agentRun(): ReadableSpan[] {
 /** Finished spans of workflow root → task with an input. */
 function runWithTask(input: string): ReadableSpan[] {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
   const tracer = provider.getTracer('test');
   const root = tracer.startSpan('Support', { attributes: { [AGENTS.TRACE_ID]: 'trace_1', [GEN_AI.WORKFLOW_NAME]: 'Support' } });
   const task = { [AGENTS.SPAN_TYPE]: 'task', [GEN_AI.INPUT_MESSAGES]: input };

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ExportProblemKind } from './classify-error.js';
 import type { ExportErrorDescription } from './describe-error.js';
 import type { ExportReporter, OtlpExportStats } from './export-reporter.js';

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { backoffDelay, resolveRetryPolicy } from './backoff.js';
 import type { RetryOptions } from './options.js';

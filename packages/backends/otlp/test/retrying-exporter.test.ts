@@ -1,6 +1,6 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { classifyExportError, withRetries, type RetryEvent } from '../src/index.js';
 import { GRPC_REFUSED, grpcError } from './support/errors.js';
 import { exportAsync } from './support/export.js';

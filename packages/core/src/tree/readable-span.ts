@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import { toAttributeValue } from './otlp-json.js';
 import type { AttributeValue, FlatSpan, SpanKindName, SpanStatusName } from './span-tree.js';
 
 const KIND_NAMES: Record<SpanKind, SpanKindName> = {
@@ -37,9 +38,8 @@ function plainAttributes(attributes: Attributes): Record<string, AttributeValue>
   const out: Record<string, AttributeValue> = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined || value === null) continue;
-    out[key] = Array.isArray(value)
-      ? value.filter((v): v is string | number | boolean => v !== null && v !== undefined)
-      : value;
+    // API 1.10 admits any value (maps, bytes); the tree model keeps scalars and scalar arrays.
+    out[key] = toAttributeValue(Array.isArray(value) ? value.filter((v) => v !== null && v !== undefined) : value);
   }
   return out;
 }

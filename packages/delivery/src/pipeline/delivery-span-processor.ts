@@ -1,6 +1,6 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { retryDelay } from './backoff.js';
 import { exportOnce, isRetryable } from './export-attempt.js';
 import { defaultDeliveryLogger, describeExportFailure, type DeliveryLogger } from './logger.js';

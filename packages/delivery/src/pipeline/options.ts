@@ -23,6 +23,12 @@ export interface DeliveryOptions {
   flushTimeoutMillis?: number;
 }
 
+/** The batch settings OpenTelemetry's BatchSpanProcessor takes, by the same names. */
+export type BatchSettings = Pick<
+  DeliveryOptions,
+  'maxQueueSize' | 'maxExportBatchSize' | 'scheduledDelayMillis' | 'exportTimeoutMillis'
+>;
+
 export type ResolvedDeliveryOptions = Required<DeliveryOptions>;
 
 export const DEFAULT_DELIVERY_OPTIONS: ResolvedDeliveryOptions = {

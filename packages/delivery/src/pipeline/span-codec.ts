@@ -6,7 +6,7 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 export const SPAN_RECORD_VERSION = 1;
 
@@ -19,7 +19,15 @@ interface ContextRecord {
 }
 
 /** JSON cannot hold NaN or ±Infinity: such numbers travel as `{ "number": "NaN" }`. */
-type EncodedValue = string | number | boolean | null | { number: string } | EncodedValue[];
+type EncodedValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { number: string }
+  | { bytes: string }
+  | { map: Record<string, EncodedValue> }
+  | EncodedValue[];
 type EncodedAttributes = Record<string, EncodedValue>;
 
 export interface SpanRecord {
@@ -158,10 +166,17 @@ function encodeAttributes(attributes: Attributes): EncodedAttributes {
   return out;
 }
 
-function encodeValue(value: AttributeValue | null | undefined): EncodedValue {
+/** Any value API 1.10 admits: scalars, arrays, byte arrays and maps, nested. */
+function encodeValue(value: unknown): EncodedValue {
   if (typeof value === 'number') return Number.isFinite(value) ? value : { number: String(value) };
-  if (Array.isArray(value)) return value.map((item: AttributeValue | null | undefined) => encodeValue(item));
-  return value ?? null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(encodeValue);
+  if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64') };
+  if (typeof value === 'object') {
+    return { map: Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encodeValue(item)])) };
+  }
+  return String(value);
 }
 
 function decodeAttributes(value: unknown): Attributes {
@@ -173,8 +188,10 @@ function decodeAttributes(value: unknown): Attributes {
 
 function decodeValue(value: EncodedValue): unknown {
   if (Array.isArray(value)) return value.map(decodeValue);
-  if (isObject(value)) return Number(value.number);
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if ('number' in value) return Number(value.number);
+  if ('bytes' in value) return new Uint8Array(Buffer.from(value.bytes, 'base64'));
+  return Object.fromEntries(Object.entries(value.map).map(([key, item]) => [key, decodeValue(item)]));
 }
 
 function sharedResource(value: SpanRecord['resource'], shared: SharedObjects): Resource {

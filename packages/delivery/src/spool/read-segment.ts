@@ -1,4 +1,4 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { decodeSpan, type SharedObjects } from '../pipeline/span-codec.js';
 
 export interface SegmentContents {

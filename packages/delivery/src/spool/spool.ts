@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeSpan, type SharedObjects } from '../pipeline/span-codec.js';
 import { readSegment } from './read-segment.js';
 import { SpoolSegment } from './segment.js';

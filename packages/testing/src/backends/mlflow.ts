@@ -24,11 +24,7 @@ import {
   type FlatSpan,
   type SpanStatusName,
 } from '@agents-tracing/processor';
-import {
-  decodeMlflowAnyValue,
-  type MlflowRestKeyValue,
-  type MlflowRestTraceInfo,
-} from '@agents-tracing/exporter-mlflow';
+import type { MlflowRestAnyValue, MlflowRestKeyValue, MlflowRestTraceInfo } from '@agents-tracing/exporter-mlflow';
 import { mlflowRequest } from './mlflow-rest.js';
 import { pollTrace, type ReadTrace, type ReadTraceOptions } from './poll.js';
 
@@ -51,13 +47,26 @@ interface BatchGetResponse {
 /** MLflow's own per-span bookkeeping, not something the exporter sent. */
 const MLFLOW_ADDED_ATTRIBUTES = new Set(['mlflow.traceRequestId']);
 
+/** MLflow's REST value decoder, from the MLflow exporter package (an optional peer). */
+type DecodeValue = (value: MlflowRestAnyValue | undefined) => unknown;
+
+async function loadValueDecoder(): Promise<DecodeValue> {
+  try {
+    return (await import('@agents-tracing/exporter-mlflow')).decodeMlflowAnyValue;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('readMlflowTrace() needs @agents-tracing/exporter-mlflow: add it to your devDependencies.');
+  }
+}
+
 function attributesOf(
   list: MlflowRestKeyValue[] | undefined,
+  decode: DecodeValue,
   skip: ReadonlySet<string> = new Set(),
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const { key, value } of list ?? []) {
-    if (!skip.has(key)) out[key] = toAttributeValue(decodeMlflowAnyValue(value));
+    if (!skip.has(key)) out[key] = toAttributeValue(decode(value));
   }
   return out;
 }
@@ -71,7 +80,7 @@ const STATUS_CODES: Record<string, SpanStatusName> = {
   STATUS_CODE_ERROR: 'ERROR',
 };
 
-function toFlatSpan(span: MlflowSpan): FlatSpan {
+function toFlatSpan(span: MlflowSpan, decode: DecodeValue): FlatSpan {
   const startTime = nanosToMillis(span.start_time_unix_nano);
   return {
     name: span.name,
@@ -83,11 +92,11 @@ function toFlatSpan(span: MlflowSpan): FlatSpan {
     endTime:
       span.end_time_unix_nano === undefined ? startTime : nanosToMillis(span.end_time_unix_nano),
     status: spanStatus(STATUS_CODES[span.status?.code ?? ''] ?? 'UNSET', span.status?.message),
-    attributes: attributesOf(span.attributes, MLFLOW_ADDED_ATTRIBUTES),
+    attributes: attributesOf(span.attributes, decode, MLFLOW_ADDED_ATTRIBUTES),
     events: (span.events ?? []).map((event) => ({
       name: event.name,
       time: nanosToMillis(event.time_unix_nano),
-      attributes: attributesOf(event.attributes),
+      attributes: attributesOf(event.attributes, decode),
     })),
   };
 }
@@ -142,8 +151,9 @@ function toMlflowTrace(
   traceId: string,
   info: MlflowRestTraceInfo,
   spans: readonly MlflowSpan[],
+  decode: DecodeValue,
 ): MlflowTrace {
-  const roots = buildSpanTree(spans.map(toFlatSpan));
+  const roots = buildSpanTree(spans.map((span) => toFlatSpan(span, decode)));
   const tags = info.tags ?? {};
   const metadata = info.trace_metadata ?? {};
   return {
@@ -181,6 +191,7 @@ export async function readMlflowTrace(
 ): Promise<MlflowTrace> {
   const traceId = traceIdHex.toLowerCase();
   const mlflowTraceId = `tr-${traceId}`;
+  const decode = await loadValueDecoder();
   return pollTrace(
     {
       describe: `MLflow trace ${mlflowTraceId} at ${trackingUri}`,
@@ -192,7 +203,7 @@ export async function readMlflowTrace(
           exactKeys: /_unix_nano$/,
         });
         const found = response.traces?.[0];
-        return found && toMlflowTrace(traceId, found.trace_info, found.spans ?? []);
+        return found && toMlflowTrace(traceId, found.trace_info, found.spans ?? [], decode);
       },
       notReady: (trace) =>
         trace.info.state === 'IN_PROGRESS'

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { trace } from '@opentelemetry/api';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 
 export function tracingToCollector() {
@@ -13,8 +14,8 @@ export function tracingToCollector() {
     logger: console, // default: OpenTelemetry's diag
     onError: (failure) => console.error(`dropped ${failure.spanCount} spans (${failure.kind})`),
   });
-  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
-  provider.register();
+  const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
+  trace.setGlobalTracerProvider(provider);
 
   // Later: { exportedSpans, retriedSpans, failedSpans, lastError? }
   const stats = exporter.getStats();
