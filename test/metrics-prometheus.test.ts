@@ -1,0 +1,228 @@
+/**
+ * The GenAI metrics in a real Prometheus: the demo runs with `setupAgentTracing()` configured by
+ * the standard variables (traces to Jaeger, metrics over OTLP to Prometheus), and what PromQL
+ * reads back over Prometheus' HTTP API equals what the traces in Jaeger say, and what the
+ * in-memory recorder records. Then 1,000 concurrent runs, named so that a careless
+ * implementation would make a series per run, keep the series count bounded.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { run, setTracingDisabled, withTrace } from '@openai/agents';
+import { setupAgentTracing } from '@agents-tracing/delivery';
+import { OTHER_VALUE, walkSpanTree, type FlatSpan, type SpanTreeNode } from '@agents-tracing/processor';
+import {
+  prometheusSeries,
+  readJaegerTrace,
+  recordAgentSpans,
+  waitForPrometheus,
+} from '@agents-tracing/testing';
+import {
+  DEMO_PROMPTS,
+  buildDemoAgents,
+  dashboardQuery,
+  readDashboard,
+  runDemo,
+  startDemoMcpServer,
+  startDemoModel,
+  type Dashboard,
+} from '@agents-tracing/example-multi-agent';
+import { startPrometheus, type PrometheusServer } from './servers/prometheus.js';
+
+const jaeger = inject('jaeger');
+const DEMO_RUNS = 2;
+const CONCURRENT_RUNS = 1_000;
+
+let prometheus: PrometheusServer;
+beforeAll(async () => {
+  prometheus = await startPrometheus();
+});
+afterAll(async () => {
+  await prometheus?.stop();
+});
+
+function quietLogger() {
+  const warnings: string[] = [];
+  return { warnings, warn: (m: string) => warnings.push(m), info: () => {} };
+}
+
+/** What a trace says, counted the way the dashboard counts it. */
+interface Totals {
+  tokens: Map<string, number>;
+  modelCalls: Map<string, number>;
+  toolCalls: Map<string, number>;
+  toolErrors: Map<string, number>;
+  guardrailEvaluations: Map<string, number>;
+  guardrailTrips: Map<string, number>;
+  handoffs: Map<string, number>;
+  runs: number;
+  failedRuns: number;
+}
+
+const emptyTotals = (): Totals => ({
+  tokens: new Map(),
+  modelCalls: new Map(),
+  toolCalls: new Map(),
+  toolErrors: new Map(),
+  guardrailEvaluations: new Map(),
+  guardrailTrips: new Map(),
+  handoffs: new Map(),
+  runs: 0,
+  failedRuns: 0,
+});
+
+const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+
+function addSpan(totals: Totals, span: FlatSpan): void {
+  const a = span.attributes;
+  switch (a['openai.agents.span.type']) {
+    case 'response':
+    case 'generation': {
+      const model = String(a['gen_ai.request.model']);
+      bump(totals.modelCalls, model);
+      bump(totals.tokens, `${model} input`, Number(a['gen_ai.usage.input_tokens'] ?? 0));
+      bump(totals.tokens, `${model} output`, Number(a['gen_ai.usage.output_tokens'] ?? 0));
+      break;
+    }
+    case 'function':
+      bump(totals.toolCalls, String(a['gen_ai.tool.name']));
+      if (a['error.type'] !== undefined) bump(totals.toolErrors, `${String(a['gen_ai.tool.name'])} ${String(a['error.type'])}`);
+      break;
+    case 'guardrail':
+      bump(totals.guardrailEvaluations, String(a['openai.agents.guardrail.name']));
+      if (a['openai.agents.guardrail.triggered'] === true) bump(totals.guardrailTrips, String(a['openai.agents.guardrail.name']));
+      break;
+    case 'handoff':
+      bump(totals.handoffs, `${String(a['openai.agents.handoff.from'])} → ${String(a['openai.agents.handoff.to'])}`);
+      break;
+    case 'task':
+      totals.runs += 1;
+      if (a['error.type'] !== undefined) totals.failedRuns += 1;
+      break;
+  }
+}
+
+function totalsOfTrees(roots: SpanTreeNode[], totals = emptyTotals()): Totals {
+  for (const { node } of walkSpanTree(roots)) addSpan(totals, node);
+  return totals;
+}
+
+/** The dashboard in the same shape, to compare with one `toEqual`. */
+function totalsOfDashboard(d: Dashboard): Totals {
+  const totals = emptyTotals();
+  for (const r of d.tokens) bump(totals.tokens, `${r.model} ${r.type}`, r.tokens);
+  for (const r of d.modelCalls) bump(totals.modelCalls, r.model, r.calls);
+  for (const r of d.toolCalls) bump(totals.toolCalls, r.tool, r.calls);
+  for (const r of d.toolErrors) bump(totals.toolErrors, `${r.tool} ${r.errorType}`, r.errors);
+  for (const r of d.guardrails) {
+    bump(totals.guardrailEvaluations, r.guardrail, r.evaluations);
+    if (r.trips > 0) bump(totals.guardrailTrips, r.guardrail, r.trips);
+  }
+  for (const r of d.handoffs) bump(totals.handoffs, `${r.from} → ${r.to}`, r.count);
+  totals.runs = d.runs;
+  totals.failedRuns = d.failedRuns;
+  return totals;
+}
+
+const sorted = (totals: Totals) =>
+  Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v instanceof Map ? Object.fromEntries([...v].sort()) : v]));
+
+describe('GenAI metrics in Prometheus', () => {
+  it('equal the numbers in the traces (read from Jaeger) and in the in-memory recorder', { timeout: 120_000 }, async () => {
+    const serviceName = `metrics-demo-${Date.now()}`;
+    const logger = quietLogger();
+    const tracing = await setupAgentTracing({
+      serviceName,
+      printTrees: false,
+      file: false,
+      logger,
+      env: {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${jaeger.otlpHttpUrl}/v1/traces`,
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: prometheus.otlpMetricsUrl,
+        // Only the flush at shutdown exports: the numbers in Prometheus are those of the runs.
+        OTEL_METRIC_EXPORT_INTERVAL: '3600000',
+      },
+    });
+    setTracingDisabled(false);
+    const model = await startDemoModel('responses', {});
+    const mcp = await startDemoMcpServer();
+    const traceIds: string[] = [];
+    try {
+      const agents = buildDemoAgents(model.model, mcp.server);
+      for (let i = 0; i < DEMO_RUNS; i += 1) traceIds.push(...(await runDemo(agents)).map((r) => r.traceId.slice(6)));
+    } finally {
+      await mcp.close();
+      await model.close();
+      await tracing.shutdown();
+    }
+    expect(tracing.meterProvider).toBeDefined();
+    expect(logger.warnings).toEqual([]);
+
+    const fromTraces = emptyTotals();
+    for (const hex of traceIds) totalsOfTrees((await readJaegerTrace(jaeger.queryUrl, hex, { settle: 300 })).roots, fromTraces);
+    expect(fromTraces.runs).toBeGreaterThan(0);
+
+    await waitForPrometheus(prometheus.url, dashboardQuery('runs', serviceName), (s) => s[0]?.value === fromTraces.runs);
+    const dashboard = await readDashboard(prometheus.url, serviceName);
+    expect(sorted(totalsOfDashboard(dashboard))).toEqual(sorted(fromTraces));
+    // What the demo is built to show is there: a failing tool, a tripwire, handoffs.
+    expect(fromTraces.toolErrors.size).toBeGreaterThan(0);
+    expect(fromTraces.guardrailTrips.size).toBeGreaterThan(0);
+    expect(fromTraces.failedRuns).toBe(DEMO_RUNS);
+    // A histogram quantile of the workflow durations lies within the span durations' range.
+    const workflowP95 = dashboard.latency.find((r) => r.operation.startsWith('invoke_workflow'))?.p95;
+    expect(workflowP95).toBeGreaterThan(0);
+
+    // The in-memory recorder: the same run, the same numbers, in traces and metrics alike.
+    const recorder = recordAgentSpans();
+    const inMemoryModel = await startDemoModel('responses', {});
+    const inMemoryMcp = await startDemoMcpServer();
+    try {
+      const agents = buildDemoAgents(inMemoryModel.model, inMemoryMcp.server);
+      for (let i = 0; i < DEMO_RUNS; i += 1) await runDemo(agents);
+      const metrics = await recorder.metrics();
+      const fromRecordedTraces = totalsOfTrees(recorder.tree());
+      expect(sorted(fromRecordedTraces)).toEqual(sorted(fromTraces));
+      for (const [key, tokens] of fromTraces.tokens) {
+        const [requestModel, type] = key.split(' ') as [string, 'input' | 'output'];
+        expect(metrics.tokens({ type, 'gen_ai.request.model': requestModel })).toBe(tokens);
+      }
+      for (const [key, errors] of fromTraces.toolErrors) expect(metrics.toolErrors(key.split(' ')[0])).toBe(errors);
+      for (const [name, trips] of fromTraces.guardrailTrips) expect(metrics.guardrailTrips(name)).toBe(trips);
+      expect(metrics.count('gen_ai.workflow.duration')).toBe(fromTraces.runs);
+    } finally {
+      await inMemoryMcp.close();
+      await inMemoryModel.close();
+      await recorder.stop();
+    }
+  });
+
+  it(`keep the series count bounded over ${CONCURRENT_RUNS} concurrent runs with a name per run`, { timeout: 180_000 }, async () => {
+    const serviceName = `metrics-cardinality-${Date.now()}`;
+    const tracing = await setupAgentTracing({
+      serviceName,
+      printTrees: false,
+      file: false,
+      logger: quietLogger(),
+      env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: prometheus.otlpMetricsUrl, OTEL_METRIC_EXPORT_INTERVAL: '3600000' },
+    });
+    setTracingDisabled(false);
+    const model = await startDemoModel('responses', {});
+    try {
+      const agents = buildDemoAgents(model.model);
+      // A workflow name per run, as a careless app would write it: "Ticket #123".
+      await Promise.all(
+        Array.from({ length: CONCURRENT_RUNS }, (_, i) => withTrace(`Ticket #${i}`, () => run(agents.triage, DEMO_PROMPTS.weather))),
+      );
+    } finally {
+      await model.close();
+      await tracing.shutdown();
+    }
+    await waitForPrometheus(prometheus.url, `sum(gen_ai_workflow_duration_seconds_count{job="${serviceName}"})`, (s) => (s[0]?.value ?? 0) >= CONCURRENT_RUNS);
+    const series = await prometheusSeries(prometheus.url, `{job="${serviceName}", __name__=~"gen_ai_.*|openai_agents_.*"}`);
+    const workflowNames = new Set(series.map((s) => s.gen_ai_workflow_name).filter((n) => n !== undefined));
+    console.log(`${CONCURRENT_RUNS} concurrent runs: ${series.length} series in Prometheus, ${workflowNames.size} workflow names`);
+    // 100 names are kept per attribute, the rest are _OTHER; no series per run.
+    expect(workflowNames.size).toBe(101);
+    expect(workflowNames.has(OTHER_VALUE)).toBe(true);
+    expect(series.length).toBeLessThan(2_000);
+  });
+});
