@@ -26,6 +26,8 @@ import {
   type Dashboard,
 } from '@agents-tracing/example-multi-agent';
 import { startPrometheus, type PrometheusServer } from './servers/prometheus.js';
+import type { ScriptConfig } from './support/delivery-agent-script.js';
+import { startScript } from './support/delivery-child.js';
 
 const jaeger = inject('jaeger');
 const DEMO_RUNS = 2;
@@ -224,5 +226,62 @@ describe('GenAI metrics in Prometheus', () => {
     expect(workflowNames.size).toBe(101);
     expect(workflowNames.has(OTHER_VALUE)).toBe(true);
     expect(series.length).toBeLessThan(2_000);
+  });
+});
+
+describe('GenAI metrics on every exit path', () => {
+  // The app never calls shutdown(): the Agents SDK's exit hooks and ours flush the metrics.
+  const ends: ScriptConfig['end'][] = ['natural', 'wait', 'throw', 'reject'];
+  it.each(ends)('reach Prometheus when the process ends (%s)', { timeout: 60_000 }, async (end) => {
+    const serviceName = `metrics-exit-${end}-${Date.now()}`;
+    const config: ScriptConfig = { otlpEndpoint: `${jaeger.otlpHttpUrl}/v1/traces`, serviceName, runs: 3, end };
+    const child = startScript('./delivery-agent-script.ts', [], {
+      env: {
+        DELIVERY_SCRIPT_CONFIG: JSON.stringify(config),
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: prometheus.otlpMetricsUrl,
+        OTEL_METRIC_EXPORT_INTERVAL: '3600000',
+      },
+    });
+    if (end === 'wait') {
+      await child.waitFor(/^waiting$/m, 30_000);
+      child.process.kill('SIGTERM');
+    }
+    await child.exited;
+    expect(child.matches(/^run (\w+) trace_[0-9a-f]{32}$/m)).toHaveLength(3);
+    // Three demo conversations: weather, travel (with the agent used as a tool), injection.
+    const runs = await waitForPrometheus(prometheus.url, `sum(gen_ai_workflow_duration_seconds_count{job="${serviceName}"})`, (s) => s.length > 0, { timeoutMs: 10_000 });
+    expect(runs[0]?.value).toBe(4);
+  });
+});
+
+describe('GenAI metrics when the metrics backend is down or wrong', () => {
+  it.each([
+    ['down', 'http://127.0.0.1:9/v1/metrics'],
+    ['not an OTLP endpoint (Jaeger has no metrics pipeline)', `${jaeger.otlpHttpUrl}/v1/metrics`],
+  ])('never fail or stall the run, and say what to check (%s)', { timeout: 60_000 }, async (_, endpoint) => {
+    const logger = quietLogger();
+    const tracing = await setupAgentTracing({
+      serviceName: 'metrics-backend-down',
+      printTrees: false,
+      file: false,
+      logger,
+      delivery: { flushTimeoutMillis: 2_000 },
+      env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '1000' },
+    });
+    setTracingDisabled(false);
+    const model = await startDemoModel('responses', {});
+    try {
+      const results = await runDemo(buildDemoAgents(model.model));
+      expect(results.map((r) => r.name)).toEqual(['weather', 'travel', 'injection']);
+    } finally {
+      await model.close();
+      const began = Date.now();
+      await tracing.shutdown();
+      expect(Date.now() - began).toBeLessThan(4_000);
+    }
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toContain(`metrics could not be sent to ${endpoint}`);
+    expect(logger.warnings[0]).toContain('Check that the backend runs');
+    expect(logger.warnings[0]).not.toMatch(/\n\s+at /);
   });
 });
