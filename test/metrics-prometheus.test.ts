@@ -5,6 +5,7 @@
  * in-memory recorder records. Then 1,000 concurrent runs, named so that a careless
  * implementation would make a series per run, keep the series count bounded.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run, setTracingDisabled, withTrace } from '@openai/agents';
 import { setupAgentTracing } from '@agents-tracing/delivery';
@@ -33,9 +34,12 @@ const jaeger = inject('jaeger');
 const DEMO_RUNS = 2;
 const CONCURRENT_RUNS = 1_000;
 
+/** The alert rules docs/metrics.md gives: loaded into the Prometheus of these tests. */
+const ALERT_RULES = readFileSync(new URL('../docs/metrics.md', import.meta.url), 'utf8').match(/<!-- alert-rules -->\n```yaml\n([\s\S]*?)```/)?.[1];
+
 let prometheus: PrometheusServer;
 beforeAll(async () => {
-  prometheus = await startPrometheus();
+  prometheus = await startPrometheus({ rules: ALERT_RULES ? [ALERT_RULES] : [] });
 });
 afterAll(async () => {
   await prometheus?.stop();
@@ -128,6 +132,15 @@ const sorted = (totals: Totals) =>
   Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v instanceof Map ? Object.fromEntries([...v].sort()) : v]));
 
 describe('GenAI metrics in Prometheus', () => {
+  it('takes the alert rules of docs/metrics.md', async () => {
+    expect(ALERT_RULES).toBeDefined();
+    const response = await fetch(`${prometheus.url}/api/v1/rules`);
+    const body = (await response.json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
+    const rules = body.data.groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.name)).toEqual(['AgentToolErrorRateHigh', 'AgentTurnSlow', 'AgentRunsFailing', 'GuardrailTripSpike', 'TokenBudgetExceeded']);
+    expect(rules.every((r) => r.health !== 'err')).toBe(true);
+  });
+
   it('equal the numbers in the traces (read from Jaeger) and in the in-memory recorder', { timeout: 120_000 }, async () => {
     const serviceName = `metrics-demo-${Date.now()}`;
     const logger = quietLogger();

@@ -58,6 +58,11 @@ export async function ensurePrometheus(options: EnsureOptions = {}): Promise<str
   return binary;
 }
 
+export interface StartPrometheusOptions extends EnsureOptions {
+  /** Alerting and recording rules to load, as YAML texts. */
+  rules?: string[];
+}
+
 export interface PrometheusServer {
   /** HTTP API base (`/api/v1/query`, `/api/v1/series`). */
   readonly url: string;
@@ -71,9 +76,9 @@ export interface PrometheusServer {
  * No scrape jobs: metrics arrive over OTLP only. Out-of-order samples are accepted because OTLP
  * pushes from several processes do not arrive in time order.
  */
-const CONFIG = `global:
+const config = (ruleFiles: string[]) => `global:
   evaluation_interval: 15s
-otlp:
+${ruleFiles.length > 0 ? `rule_files:\n${ruleFiles.map((f) => `  - ${f}`).join('\n')}\n` : ''}otlp:
   translation_strategy: UnderscoreEscapingWithSuffixes
 storage:
   tsdb:
@@ -81,7 +86,7 @@ storage:
 `;
 
 /** Installs Prometheus if needed, starts it on a free loopback port and waits until it is ready. */
-export async function startPrometheus(options: EnsureOptions = {}): Promise<PrometheusServer> {
+export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<PrometheusServer> {
   const binary = await ensurePrometheus(options);
   const { web } = await freePorts(['web']);
   const workDir = await mkdtemp(join(tmpdir(), 'agents-tracing-prometheus-'));
@@ -89,7 +94,14 @@ export async function startPrometheus(options: EnsureOptions = {}): Promise<Prom
   let server: ServerProcess | undefined;
   try {
     const configFile = join(workDir, 'prometheus.yml');
-    await writeFile(configFile, CONFIG);
+    const ruleFiles = await Promise.all(
+      (options.rules ?? []).map(async (rules, i) => {
+        const file = join(workDir, `rules-${i}.yml`);
+        await writeFile(file, rules);
+        return file;
+      }),
+    );
+    await writeFile(configFile, config(ruleFiles));
     server = startServerProcess(
       binary,
       [
