@@ -104,14 +104,17 @@ async function oneRun(): Promise<void> {
 const metricNamed = (received: Received[], name: string) =>
   received.flatMap((r) => r.body.resourceMetrics ?? []).flatMap((r) => r.scopeMetrics).flatMap((s) => s.metrics).find((m) => m.name === name);
 
+/** A set-up with no trace output, started against `backend` (kept for closing after the test). */
+async function setUp(backend: { close: () => Promise<void> } | undefined, options: Parameters<typeof setupAgentTracing>[0]): Promise<AgentTracing> {
+  close = backend?.close;
+  tracing = await setupAgentTracing({ printTrees: false, file: false, registerGlobal: false, ...options });
+  return tracing;
+}
+
 describe('setupAgentTracing() metrics', () => {
   it('exports over OTLP/HTTP with the headers and the temporality the variables ask for, on flush', async () => {
     const backend = await collector();
-    close = backend.close;
-    tracing = await setupAgentTracing({
-      printTrees: false,
-      file: false,
-      registerGlobal: false,
+    const t = await setUp(backend, {
       env: {
         OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url,
         OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
@@ -121,7 +124,7 @@ describe('setupAgentTracing() metrics', () => {
       },
     });
     await oneRun();
-    await tracing.forceFlush();
+    await t.forceFlush();
     expect(backend.received[0]?.headers['x-tenant']).toBe('acme');
     const usage = metricNamed(backend.received, 'gen_ai.client.token.usage');
     // 1 = DELTA in OTLP's AggregationTemporality.
@@ -132,15 +135,9 @@ describe('setupAgentTracing() metrics', () => {
 
   it('is cumulative by default', async () => {
     const backend = await collector();
-    close = backend.close;
-    tracing = await setupAgentTracing({
-      printTrees: false,
-      file: false,
-      registerGlobal: false,
-      env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url, OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' },
-    });
+    const t = await setUp(backend, { env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url, OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' } });
     await oneRun();
-    await tracing.forceFlush();
+    await t.forceFlush();
     expect(metricNamed(backend.received, 'gen_ai.client.token.usage')?.histogram?.aggregationTemporality).toBe(2);
   });
 
@@ -149,20 +146,16 @@ describe('setupAgentTracing() metrics', () => {
     ['answers an HTML page', (res: import('node:http').ServerResponse) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>Bad gateway</body></html>')],
   ])('a backend that %s is told once, without a stack trace, and never fails the run', async (_, answer) => {
     const backend = await collector(answer);
-    close = backend.close;
     const warnings: string[] = [];
-    tracing = await setupAgentTracing({
-      printTrees: false,
-      file: false,
-      registerGlobal: false,
+    const t = await setUp(backend, {
       logger: { warn: (m) => warnings.push(m), info: () => {} },
       delivery: { flushTimeoutMillis: 1_500 },
       env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url, OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '500' },
     });
     await oneRun();
-    await tracing.forceFlush();
+    await t.forceFlush();
     await oneRun();
-    await tracing.forceFlush();
+    await t.forceFlush();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`metrics could not be sent to ${backend.url}`);
     expect(warnings[0]).not.toMatch(/\n\s+at /);
@@ -170,24 +163,20 @@ describe('setupAgentTracing() metrics', () => {
 
   it('is left to the app with metrics: false or its own meter provider', async () => {
     const backend = await collector();
-    close = backend.close;
-    tracing = await setupAgentTracing({ printTrees: false, file: false, registerGlobal: false, metrics: false, env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url } });
-    expect(tracing.meterProvider).toBeUndefined();
+    const t = await setUp(backend, { metrics: false, env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: backend.url } });
+    expect(t.meterProvider).toBeUndefined();
     await oneRun();
-    await tracing.forceFlush();
+    await t.forceFlush();
     expect(backend.received).toEqual([]);
   });
 
   it('tells a setting that cannot work, and runs without metrics', async () => {
     const warnings: string[] = [];
-    tracing = await setupAgentTracing({
-      printTrees: false,
-      file: false,
-      registerGlobal: false,
+    const t = await setUp(undefined, {
       logger: { warn: (m) => warnings.push(m), info: () => {} },
       env: { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc' },
     });
-    expect(tracing.meterProvider).toBeUndefined();
+    expect(t.meterProvider).toBeUndefined();
     expect(warnings).toEqual([expect.stringContaining('metrics are not exported: metrics are sent over OTLP/HTTP only')]);
   });
 });
