@@ -30,8 +30,9 @@ function tryRequire(specifier: string): Record<string, unknown> | undefined {
 }
 
 export function loadTracerProvider(options: ProviderOptions): RecorderTracerProvider {
-  const sdk3 = tryRequire('@opentelemetry/sdk-trace');
-  if (sdk3) return new (sdk3.TracerProvider as ProviderClass)(options);
+  // SDK 3, and SDK 2 from 2.12 on (its sdk-trace-base re-exports this package).
+  const sdkTrace = tryRequire('@opentelemetry/sdk-trace');
+  if (sdkTrace) return new (sdkTrace.TracerProvider as ProviderClass)(options);
   const sdk2 = tryRequire('@opentelemetry/sdk-trace-base');
   if (sdk2) return new (sdk2.BasicTracerProvider as ProviderClass)(options);
   throw new Error(
