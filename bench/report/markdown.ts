@@ -110,6 +110,27 @@ function peerSection(runs: readonly RunResult[], conversation: ConversationResul
   ].join('\n');
 }
 
+function metricsSection(runs: readonly RunResult[]): string {
+  const over = (rows: RunResult['rows'], config: ConfigId, key: PerSpan) => {
+    const on = perSpanOf(rows, config, key);
+    const off = perSpanOf(rows, 'ours-metrics-off', key);
+    return on === undefined || off === undefined || off <= 0 ? '—' : fixed(on / off, 2);
+  };
+  const rows = runs.map((r) => [
+    `(${r.workload})`,
+    over(r.rows, 'ours-metrics', 'processorPerSpanUs'),
+    over(r.rows, 'ours-metrics', 'overheadPerSpanUs'),
+    over(r.rows, 'ours', 'processorPerSpanUs'),
+  ]);
+  return [
+    '## Metrics on against off',
+    '',
+    'Overhead per span of ours with GenAI metrics recorded into an SDK meter provider, and into the global (no-op) one, divided by ours with `metrics: false`, same run: 1 means the metrics cost nothing measurable.',
+    '',
+    table(['workload', 'processor time: SDK meters ÷ off', 'end to end: SDK meters ÷ off', 'processor time: no-op meters ÷ off'], rows),
+  ].join('\n');
+}
+
 function conversationSection(result: ConversationResult): string {
   const w = result.window;
   const late = `${result.turns - w + 1}–${result.turns}`;
@@ -248,6 +269,8 @@ export function renderReport(report: Report): string {
     ...report.runs.flatMap((r) => [runSection(r), '']),
     ...(report.conversation ? [conversationSection(report.conversation), ''] : []),
     peerSection(report.runs, report.conversation),
+    '',
+    metricsSection(report.runs),
     '',
     ...(report.heap ? [heapSection(report.heap), ''] : []),
     exportSection(report.exports, report.exportNote),

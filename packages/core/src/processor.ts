@@ -31,6 +31,7 @@ import {
 } from './context/otel-context-storage.js';
 import { takeGuardrailInput } from './guardrail-input.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import { GenAiMetrics, type MetricsOption } from './metrics/index.js';
 import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
   DEFAULT_WORKFLOW_NAME,
@@ -77,6 +78,12 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
    * Needs the OpenTelemetry SDK's spans (any `@opentelemetry/sdk-trace-*` provider).
    */
   audit?: AuditOption;
+  /**
+   * GenAI metrics (tokens, durations, tool errors, guardrail trips, handoffs) through
+   * `@opentelemetry/api`'s metrics API: `false` to turn them off, or options. Default: on, into the
+   * global meter provider (a no-op until an app or `setupAgentTracing()` registers one).
+   */
+  metrics?: MetricsOption;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -109,6 +116,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #reported = new Set<string>();
   readonly #ownsContextStorage: boolean;
   readonly #audit: AuditSettings;
+  readonly #metrics: GenAiMetrics | undefined;
   readonly #pending: PendingWork[] = [];
   #drainScheduled = false;
   #shutDown = false;
@@ -126,6 +134,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#idleTraceTimeoutMs = options.idleTraceTimeoutMs ?? 60_000;
     this.#onShutdown = options.onShutdown;
     this.#audit = resolveAuditSettings(options.audit, process.env);
+    this.#metrics = GenAiMetrics.fromOption(options.metrics);
     this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
     const nest = options.nestToolSpans ?? 'auto';
     this.#ownsContextStorage = nest === true || (nest === 'auto' && hasActiveContextManager());
@@ -312,12 +321,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
     open.name = ancestorHasName(open, name) ? `${name} (nested)` : name;
     open.otel.updateName(open.name);
-    open.otel.setAttributes(attributes.finish());
-    const failed = this.#setStatus(open.otel, span, data, attributes);
+    const finished = attributes.finish();
+    open.otel.setAttributes(finished);
+    const errorType = this.#setStatus(open.otel, span, data, attributes);
     this.#afterEnd(open, data, name);
     open.otel.end(endTime);
     this.#addLeaf(open);
-    this.#childEnded(open, failed);
+    this.#metrics?.spanFinished(open, finished, span.startedAt, endTime, errorType);
+    this.#childEnded(open, errorType !== undefined);
   }
 
   /** What the children told this span (agents and workflows), or what it claims (tools). */
@@ -342,7 +353,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
   }
 
-  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): boolean {
+  /** Marks an error or a tripwire; returns the error type of a span that failed. */
+  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): string | undefined {
     const error = span.error;
     if (error) {
       const message = this.#encoder.scrub(String(error.message ?? 'error'));
@@ -359,7 +371,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       }
       otel.addEvent('exception', exception);
       otel.setStatus({ code: SpanStatusCode.ERROR, message });
-      return true;
+      return errorType;
     }
     if (data.type === 'guardrail' && data.triggered) {
       // The exception event is what backends' UIs (MLflow's among them) mark in red.
@@ -368,7 +380,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     } else {
       otel.setStatus({ code: SpanStatusCode.OK });
     }
-    return false;
+    return undefined;
   }
 
   /** Root bookkeeping: a failed run never calls `onTraceEnd`, so its root is closed here. */

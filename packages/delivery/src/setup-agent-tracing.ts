@@ -24,6 +24,8 @@ import {
   type ExporterSettings,
 } from './exporters.js';
 import { TreeExporter } from './tree-exporter.js';
+import { setUpMetrics, type MetricsPipeline } from './metrics/index.js';
+import { DEFAULT_DELIVERY_OPTIONS } from './pipeline/options.js';
 
 export const DEFAULT_SERVICE_NAME = 'agents-app';
 export const DEFAULT_TRACE_FILE = 'traces/agent-traces.otlp.jsonl';
@@ -82,6 +84,8 @@ export interface SetupAgentTracingOptions
 export interface AgentTracing {
   readonly tracerProvider: TracerProvider;
   readonly processor: OpenTelemetryTracingProcessor;
+  /** The meter provider exporting the GenAI metrics, when `OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT` is set. */
+  readonly meterProvider: MetricsPipeline['meterProvider'] | undefined;
   /** The exporters in use, in the order they were chosen. */
   readonly exporters: readonly SpanExporter[];
   /** Exports everything pending, waiting at most `delivery.flushTimeoutMillis` (default 4 s). */
@@ -118,18 +122,25 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
         spool: spoolDir && remote ? openSpool(join(spoolDir, name), logger) : undefined,
       }),
   );
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+  });
   const tracerProvider = new TracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
-    }),
+    resource,
     idGenerator: new AgentsIdGenerator(),
     spanProcessors: pipelines,
   });
   if (options.registerGlobal ?? true) registerGlobally(tracerProvider);
+  const metrics = setUpMetrics(options.metrics, env, resource, options.registerGlobal ?? true, logger);
+  const flushBudget = options.delivery?.flushTimeoutMillis ?? DEFAULT_DELIVERY_OPTIONS.flushTimeoutMillis;
   const processor = new OpenTelemetryTracingProcessor({
     ...options,
+    metrics: metrics.processorOption,
     tracerProvider,
-    onShutdown: () => tracerProvider.shutdown(),
+    // Every exit path ends here (the SDK's own exit hooks and ours): spans and metrics together.
+    onShutdown: async () => {
+      await Promise.all([tracerProvider.shutdown(), metrics.pipeline?.shutdown(flushBudget)]);
+    },
   });
   if (options.keepOpenAIExporter ?? Boolean(env.OPENAI_API_KEY)) addTraceProcessor(processor);
   else setTraceProcessors([processor]);
@@ -148,9 +159,14 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
   return {
     tracerProvider,
     processor,
+    meterProvider: metrics.pipeline?.meterProvider,
     exporters: chosen.map((c) => c.exporter),
-    // The processor's flush first finishes spans still queued from the current step.
-    forceFlush: () => processor.forceFlush(),
+    // The processor's flush first finishes spans still queued from the current step, and so
+    // records their metrics.
+    async forceFlush() {
+      await processor.forceFlush();
+      await metrics.pipeline?.forceFlush(flushBudget);
+    },
     async shutdown() {
       await processor.shutdown();
       removeExitHooks();

@@ -50,3 +50,48 @@ export function loadContextManager(): ContextManager {
   const Manager = hooks.AsyncLocalStorageContextManager as new () => ContextManager;
   return new Manager().enable();
 }
+
+/** Collected data, in the shape both SDK lines give (`ResourceMetrics`). */
+export interface CollectedResourceMetrics {
+  scopeMetrics: Array<{
+    metrics: Array<{
+      descriptor: { name: string; unit: string };
+      dataPoints: Array<{ attributes: Record<string, unknown>; value: unknown }>;
+    }>;
+  }>;
+}
+
+export interface MetricsRecorder {
+  readonly meterProvider: { shutdown(): Promise<void> } & import('@opentelemetry/api').MeterProvider;
+  /** What was recorded since the last collection. */
+  collect(): Promise<CollectedResourceMetrics[]>;
+}
+
+/** DELTA in both SDK lines' `AggregationTemporality`. */
+const DELTA = 0;
+
+/**
+ * A meter provider of the app's `@opentelemetry/sdk-metrics` (SDK 3 or 2) with a reader that hands
+ * out deltas, or undefined when that package is not installed.
+ */
+export function loadMetricsRecorder(): MetricsRecorder | undefined {
+  const sdk = tryRequire('@opentelemetry/sdk-metrics');
+  if (!sdk) return undefined;
+  type Reader = { collect(): Promise<{ resourceMetrics: CollectedResourceMetrics; errors: unknown[] }> };
+  const Base = sdk.MetricReader as new (options: object) => Reader;
+  class DeltaReader extends Base {
+    protected async onShutdown(): Promise<void> {}
+    protected async onForceFlush(): Promise<void> {}
+  }
+  const reader = new DeltaReader({ aggregationTemporalitySelector: () => DELTA });
+  const Provider = sdk.MeterProvider as new (options: { readers: unknown[] }) => MetricsRecorder['meterProvider'];
+  const meterProvider = new Provider({ readers: [reader] });
+  return {
+    meterProvider,
+    async collect() {
+      const { resourceMetrics, errors } = await reader.collect();
+      if (errors.length > 0) throw new AggregateError(errors, 'collecting the recorded metrics failed');
+      return [resourceMetrics];
+    },
+  };
+}
