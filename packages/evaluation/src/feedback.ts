@@ -76,13 +76,13 @@ const DEFAULT_WAIT_MILLIS = 10_000;
 const DEFAULT_RETRY_MILLIS = 60_000;
 
 /** Logs feedback on a trace (a score, a thumbs-down, a label) and returns it as stored. */
-export function logFeedback(traceId: string, feedback: Feedback, options: AssessmentOptions = {}): Promise<LoggedAssessment> {
+export async function logFeedback(traceId: string, feedback: Feedback, options: AssessmentOptions = {}): Promise<LoggedAssessment> {
   const input = toAssessmentInput(feedback, 'feedback');
   return new AssessmentWriter(options).create(traceId, input);
 }
 
 /** Logs what the right answer was (ground truth) on a trace. */
-export function logExpectation(traceId: string, expectation: Expectation, options: AssessmentOptions = {}): Promise<LoggedAssessment> {
+export async function logExpectation(traceId: string, expectation: Expectation, options: AssessmentOptions = {}): Promise<LoggedAssessment> {
   const input = toAssessmentInput(expectation, 'expectation');
   return new AssessmentWriter(options).create(traceId, input);
 }
@@ -108,7 +108,7 @@ export async function updateAssessment(
     ...(changes.value === undefined
       ? {}
       : changes.kind === 'expectation'
-        ? { expectation: { value: checkAssessmentValue(name, changes.value) } }
+        ? { expectation: expectationBody(checkAssessmentValue(name, changes.value)) }
         : { feedback: { value: checkAssessmentValue(name, changes.value) } }),
     ...(changes.rationale === undefined ? {} : { rationale: changes.rationale }),
     ...(changes.metadata === undefined ? {} : { metadata: stringMetadata(changes.metadata) }),
@@ -139,11 +139,18 @@ export function toAssessmentInput(assessment: Feedback | Expectation, kind: 'fee
   return {
     assessment_name: assessment.name,
     source: { source_type: source.type, source_id: source.id },
-    ...(kind === 'feedback' ? { feedback: { value } } : { expectation: { value } }),
+    ...(kind === 'feedback' ? { feedback: { value } } : { expectation: expectationBody(value) }),
     ...(rationale ? { rationale } : {}),
     ...(assessment.metadata ? { metadata: stringMetadata(assessment.metadata) } : {}),
     ...(assessment.spanId ? { span_id: assessment.spanId } : {}),
   };
+}
+
+/** MLflow keeps an object or array expectation as JSON text; scalars as they are. */
+function expectationBody(value: AssessmentValue): NonNullable<MlflowAssessmentInput['expectation']> {
+  return typeof value === 'object'
+    ? { serialized_value: { serialization_format: 'JSON_FORMAT', value: JSON.stringify(value) } }
+    : { value };
 }
 
 function toSource(source: AssessmentSource | string | undefined): AssessmentSource {
@@ -167,7 +174,10 @@ function stringMetadata(metadata: Record<string, unknown>): Record<string, strin
 
 export function fromMlflowAssessment(stored: MlflowAssessment): LoggedAssessment {
   const kind = stored.expectation ? 'expectation' : 'feedback';
-  const value = (stored.expectation?.value ?? stored.feedback?.value) as AssessmentValue | undefined;
+  const serialized = stored.expectation?.serialized_value?.value;
+  const value = (serialized !== undefined ? JSON.parse(serialized) : (stored.expectation?.value ?? stored.feedback?.value)) as
+    | AssessmentValue
+    | undefined;
   return {
     assessmentId: stored.assessment_id,
     traceId: stored.trace_id,

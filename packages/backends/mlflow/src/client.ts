@@ -483,7 +483,8 @@ export interface MlflowAssessmentInput {
   assessment_name: string;
   source: { source_type: 'HUMAN' | 'LLM_JUDGE' | 'CODE'; source_id: string };
   feedback?: { value?: unknown; error?: { error_code: string; error_message?: string } };
-  expectation?: { value: unknown };
+  /** Objects and arrays go as `serialized_value` JSON text, as MLflow's Python client sends them. */
+  expectation?: { value?: unknown; serialized_value?: { serialization_format: 'JSON_FORMAT'; value: string } };
   rationale?: string;
   metadata?: Record<string, string>;
   span_id?: string;
