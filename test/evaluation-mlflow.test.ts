@@ -20,6 +20,8 @@ import {
   updateAssessment,
   type EvaluationCase,
 } from '@agents-tracing/evaluation';
+import { main } from '@agents-tracing/cli';
+import { withTrace } from '@openai/agents';
 import { mlflowPython } from './support/mlflow-python.js';
 import { startPolicyAgent, type PolicyAgent } from './support/policy-agent.js';
 
@@ -53,7 +55,6 @@ describe('feedback and expectations on a trace', () => {
     const tracing = await setupAgentTracing({ mlflow: { trackingUri, experimentName }, env, exitHooks: false, registerGlobal: false });
     let traceId = '';
     try {
-      const { withTrace } = await import('@openai/agents');
       await withTrace('Support question', async (trace) => {
         traceId = trace.traceId;
         await agent.ask('What is the refund period?');
@@ -110,6 +111,62 @@ print(json.dumps([{"name": a.name, "value": a.value, "rationale": getattr(a, "ra
       await expect(logFeedback('trace_' + 'cd'.repeat(16), { name: 'bad', value: value as never }, { env })).rejects.toBeInstanceOf(InvalidAssessmentError);
     }
     await expect(logFeedback('not-a-trace', { name: 'x', value: 1 }, { env })).rejects.toThrow(/is not a trace id/);
+  });
+});
+
+describe('agent versions and the command line', () => {
+  it('links traces to a logged model named in setupAgentTracing or AGENTS_TRACING_AGENT_VERSION, and takes feedback from the CLI', async () => {
+    const experimentName = `versions-${randomUUID()}`;
+    const traceIds: string[] = [];
+    for (const [settings, versionEnv] of [
+      [{ agentVersion: { name: 'support-v1', params: { prompt_sha: 'aaa' } } }, {}],
+      [{}, { AGENTS_TRACING_AGENT_VERSION: 'support-v2' }],
+    ] as const) {
+      const tracing = await setupAgentTracing({
+        mlflow: { trackingUri, experimentName, ...settings },
+        env: { ...env, ...versionEnv },
+        exitHooks: false,
+        registerGlobal: false,
+      });
+      try {
+        await withTrace('Support question', async (trace) => {
+          traceIds.push(trace.traceId);
+          await agent.ask('What is the refund period?');
+        });
+      } finally {
+        await tracing.shutdown();
+      }
+    }
+    const out: string[] = [];
+    const io = { env, stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), progressStream: undefined };
+    expect(await main(['feedback', traceIds[0] as string, '--name', 'thumbs_up', '--value', 'true', '--source', 'bob'], io)).toBe(0);
+    expect(out.join('\n')).toContain('logged feedback thumbs_up=true');
+    expect(await main(['feedback', 'trace_' + 'ef'.repeat(16), '--name', 'x', '--value', '1', '--wait', '0.3'], io)).toBe(2);
+    expect(out.join('\n')).toContain(`agents-tracing: trace tr-${'ef'.repeat(16)} is not in MLflow at ${trackingUri}`);
+    expect(out.join('\n')).not.toMatch(/\n\s+at /);
+
+    const seen = await mlflowPython<{ models: Record<string, string>; traces: Record<string, string | null>; feedback: unknown[] }>(
+      trackingUri,
+      `
+import json, mlflow
+exp = mlflow.get_experiment_by_name("${experimentName}")
+models = mlflow.search_logged_models(experiment_ids=[exp.experiment_id], output_format="list")
+traces = mlflow.search_traces(locations=[exp.experiment_id], return_type="list", include_spans=False)
+first = mlflow.get_trace("tr-${traceIds[0]?.slice(6)}")
+print(json.dumps({
+  "models": {m.model_id: m.name for m in models},
+  "traces": {t.info.trace_id: t.info.trace_metadata.get("mlflow.modelId") for t in traces},
+  "feedback": [[a.name, a.value, a.source.source_id] for a in first.info.assessments],
+}))
+`,
+    );
+    const byName = Object.fromEntries(Object.entries(seen.models).map(([id, name]) => [name, id]));
+    expect(Object.keys(byName).sort()).toEqual(['support-v1', 'support-v2']);
+    expect(seen.traces).toEqual({
+      [`tr-${traceIds[0]?.slice(6)}`]: byName['support-v1'],
+      [`tr-${traceIds[1]?.slice(6)}`]: byName['support-v2'],
+    });
+    expect(seen.feedback).toEqual([['thumbs_up', true, 'bob']]);
   });
 });
 
