@@ -1,4 +1,4 @@
-import { diag } from '@opentelemetry/api';
+import { diag, SpanStatusCode } from '@opentelemetry/api';
 import { OtlpHttpExporter } from '@agents-tracing/exporter-otlp';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
@@ -14,16 +14,35 @@ import {
 } from './config.js';
 import { describeMlflowError, failureFromError, MlflowError } from './errors.js';
 import { ExportReporter, type MlflowExportStats, type MlflowLogger } from './export-reporter.js';
-import { toMlflowAttributes } from './mlflow-attributes.js';
+import { toMlflowAttributes, TRACE_METADATA } from './mlflow-attributes.js';
 import { onceSuccessful } from './once.js';
 import { isRootSpan, withExtraAttributes } from './span-view.js';
 import { TraceSummaries } from './trace-summaries.js';
 
 /** The header MLflow's OTLP endpoint requires. */
 export const MLFLOW_EXPERIMENT_ID_HEADER = 'x-mlflow-experiment-id';
+/** Traces completed by a request with this header are linked to the run (MLflow 3.17). */
+export const MLFLOW_RUN_ID_HEADER = 'x-mlflow-run-id';
 const OTLP_TRACES_PATH = '/v1/traces';
 
+/** The environment variable naming the agent version (an MLflow logged model) traces belong to. */
+export const AGENT_VERSION_ENV = 'AGENTS_TRACING_AGENT_VERSION';
+
+export interface AgentVersion {
+  /** The logged model's name, e.g. `concierge-v2`; created in the experiment on first use. */
+  name: string;
+  /** Recorded on the logged model when it is created (prompt hash, model name, …). */
+  params?: Record<string, string>;
+}
+
 export interface MlflowSpanExporterOptions extends MlflowConnectionOptions {
+  /**
+   * Links every trace to this agent version, so the experiment's "Agent versions" view lists its
+   * traces. Default: a version named by AGENTS_TRACING_AGENT_VERSION.
+   */
+  agentVersion?: AgentVersion;
+  /** Links every trace to this MLflow run (how evaluations gather their traces). */
+  runId?: string;
   /** Where problems are reported, once each. Default: OpenTelemetry's `diag`. */
   logger?: MlflowLogger;
   /** Called for every batch that could not be delivered. */
@@ -45,12 +64,18 @@ export class MlflowSpanExporter implements SpanExporter {
   readonly #otlp: () => Promise<OtlpHttpExporter>;
   #created: OtlpHttpExporter | undefined;
   #experimentId: string | undefined;
+  readonly #agentVersion: AgentVersion | undefined;
+  readonly #runId: string | undefined;
+  readonly #modelId: () => Promise<string | undefined>;
   #tail: Promise<void> = Promise.resolve();
   #shutDown = false;
 
   constructor(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env) {
-    const { logger, onError, ...connection } = options;
+    const { logger, onError, agentVersion, runId, ...connection } = options;
     this.#config = resolveMlflowConfig(connection, env);
+    const versionFromEnv = env[AGENT_VERSION_ENV]?.trim();
+    this.#agentVersion = agentVersion ?? (versionFromEnv ? { name: versionFromEnv } : undefined);
+    this.#runId = runId;
     this.#client = new MlflowClient({
       trackingUri: this.#config.trackingUri,
       auth: this.#config.auth,
@@ -67,11 +92,30 @@ export class MlflowSpanExporter implements SpanExporter {
       this.#created = new OtlpHttpExporter({
         url: `${this.#config.trackingUri}${OTLP_TRACES_PATH}`,
         encoding: 'protobuf',
-        headers: { ...authorizationHeader(this.#config.auth), [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId },
+        headers: {
+          ...authorizationHeader(this.#config.auth),
+          [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId,
+          ...(this.#runId ? { [MLFLOW_RUN_ID_HEADER]: this.#runId } : {}),
+        },
         timeoutMillis: this.#config.timeoutMillis,
       });
       return this.#created;
     });
+    this.#modelId = onceSuccessful(async () => {
+      if (!this.#agentVersion) return undefined;
+      await this.#otlp();
+      const model = await this.#client.getOrCreateLoggedModel(
+        this.#experimentId as string,
+        this.#agentVersion.name,
+        this.#agentVersion.params,
+      );
+      return model.modelId;
+    });
+  }
+
+  /** The id of the agent version's logged model (created when missing), if one is configured. */
+  agentVersionId(): Promise<string | undefined> {
+    return this.#modelId();
   }
 
   /** The tracking server spans go to (no credentials). */
@@ -159,11 +203,36 @@ export class MlflowSpanExporter implements SpanExporter {
         resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       }
     });
-    if (result.code === ExportResultCode.SUCCESS) {
-      this.#reporter.exported(views.length);
-      return result;
+    if (result.code !== ExportResultCode.SUCCESS) return this.#failed(this.#describe(result.error), views.length);
+    try {
+      await this.#linkRoots(views.filter(isRootSpan));
+    } catch (error) {
+      // The whole batch is sent again: MLflow keeps one copy of each span.
+      return this.#failed(error instanceof MlflowError ? error : this.#describe(error), views.length);
     }
-    return this.#failed(this.#describe(result.error), views.length);
+    this.#reporter.exported(views.length);
+    return result;
+  }
+
+  /** Trace metadata OTLP cannot carry: the agent version and the run, written per finished trace. */
+  async #linkRoots(roots: ReadableSpan[]): Promise<void> {
+    if (roots.length === 0 || (!this.#agentVersion && !this.#runId)) return;
+    const modelId = await this.#modelId();
+    const metadata: Record<string, string> = {
+      ...(modelId ? { [TRACE_METADATA.MODEL_ID]: modelId } : {}),
+      ...(this.#runId ? { [TRACE_METADATA.SOURCE_RUN]: this.#runId } : {}),
+    };
+    for (const root of roots) {
+      const startTimeMs = hrTimeToMilliseconds(root.startTime);
+      await this.#client.writeTraceInfo({
+        traceId: root.spanContext().traceId,
+        experimentId: this.#experimentId as string,
+        startTimeMs,
+        durationMs: hrTimeToMilliseconds(root.endTime) - startTimeMs,
+        state: root.status.code === SpanStatusCode.ERROR ? 'ERROR' : 'OK',
+        metadata,
+      });
+    }
   }
 
   async #resolveExperimentId(experiment: MlflowExperimentRef): Promise<string> {

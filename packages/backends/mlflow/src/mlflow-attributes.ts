@@ -33,6 +33,12 @@ export const TRACE_INFO_METADATA = {
   TOKEN_USAGE: 'mlflow.trace.tokenUsage',
 } as const;
 
+/** Trace metadata keys written through the REST API: links to an agent version and a run. */
+export const TRACE_METADATA = {
+  MODEL_ID: 'mlflow.modelId',
+  SOURCE_RUN: 'mlflow.sourceRun',
+} as const;
+
 /** Span types of `mlflow.entities.SpanType` used here (all present in MLflow 3.17). */
 export const MLFLOW_SPAN_TYPE = {
   AGENT: 'AGENT',
