@@ -18,3 +18,4 @@ export { flatSpanFromReadable, hrTimeToMs, type ReadableSpanLike } from './tree/
 export { renderSpanTree, type RenderOptions } from './tree/render.js';
 export * from './audit/index.js';
 export * from './tree/otlp-json.js';
+export * from './realtime/index.js';
