@@ -3,3 +3,4 @@ export * from './script.js';
 export * from './run-demo.js';
 export * from './where-to-look.js';
 export * from './mcp/index.js';
+export * from './voice.js';

@@ -131,8 +131,14 @@ export class RealtimeSessionTracer implements RealtimeSessionTrace {
     );
     if (!this.#sink.enabled) return;
     this.#sink.startTrace();
-    this.#current = this.#startAgent(session.currentAgent, Date.now());
-    this.#listen();
+    try {
+      this.#current = this.#startAgent(session.currentAgent, Date.now());
+      this.#listen();
+    } catch (error) {
+      // Not a session this tracer can follow: what was opened is closed, the app goes on.
+      reportOnce('attaching to the session', error);
+      this.#finish(false);
+    }
   }
 
   get traceId(): string | undefined {
