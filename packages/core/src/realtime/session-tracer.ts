@@ -523,8 +523,10 @@ export class RealtimeSessionTracer implements RealtimeSessionTrace {
     }
     for (const turn of [...this.#turns.values()]) {
       turn.awaitingCalls.clear();
-      if (dropped && turn.doneAt === undefined && turn.response && !turn.response.error) {
-        turn.response.error = { message: `${DROPPED_MESSAGE} before the response was done`, data: { response_id: turn.responseId } };
+      if (turn.doneAt === undefined) {
+        // The server never finished this response: it ends here, failed if the connection dropped.
+        const error = { message: `${DROPPED_MESSAGE} before the response was done` };
+        this.#onResponseDone({ id: turn.responseId, status: dropped ? 'failed' : 'incomplete', status_details: dropped ? { error } : {} }, now);
       }
       this.#tryFinishResponse(turn, true);
       this.#maybeEndTurn(turn);
