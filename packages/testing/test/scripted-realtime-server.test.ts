@@ -66,7 +66,7 @@ describe('startScriptedRealtime', () => {
     await expect.poll(() => client.events.some((e) => e.type === 'response.done')).toBe(true);
     expect(server.received[0]).toEqual({ type: 'input_audio_buffer.append', audio: '[4800 bytes]' });
     expect(JSON.stringify(server.received)).not.toContain('sk-secret-key');
-    const done = client.events.find((e) => e.type === 'response.done') as { response: { usage: { output_tokens: number }; status: string } };
+    const done = client.events.find((e) => e.type === 'response.done') as unknown as { response: { usage: { output_tokens: number }; status: string } };
     expect(done.response.status).toBe('completed');
     expect(done.response.usage.output_tokens).toBeGreaterThan(0);
     client.socket.close();
