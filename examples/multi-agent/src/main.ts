@@ -5,6 +5,7 @@
  * Offline by default (a scripted model on 127.0.0.1); with OPENAI_API_KEY set it talks to OpenAI.
  *
  *   pnpm demo [--api responses|chat_completions]
+ *   pnpm demo --voice      the voice scenario (voice.ts)
  *
  * Traces go where `setupAgentTracing()` sends them: with no backend configured, each trace is
  * printed as a tree and appended to traces/agent-traces.otlp.jsonl; OTEL_EXPORTER_OTLP_ENDPOINT
@@ -16,10 +17,11 @@ import { setupAgentTracing } from '@agents-tracing/delivery';
 import { buildDemoAgents } from './agents.js';
 import { startDemoMcpServer } from './mcp/index.js';
 import { runDemo, startDemoModel, type ModelApi } from './run-demo.js';
+import { runVoiceDemo } from './voice.js';
 import { whereToLook } from './where-to-look.js';
 
 const { values } = parseArgs({
-  options: { api: { type: 'string', default: 'responses' } },
+  options: { api: { type: 'string', default: 'responses' }, voice: { type: 'boolean', default: false } },
 });
 const api = values.api as ModelApi;
 if (api !== 'responses' && api !== 'chat_completions') {
@@ -30,6 +32,17 @@ if (api !== 'responses' && api !== 'chat_completions') {
 const tracing = await setupAgentTracing({ serviceName: 'multi-agent-demo', printTrees: true });
 // Tracing is what the demo shows, even where the SDK would turn it off (NODE_ENV=test).
 setTracingDisabled(false);
+if (values.voice) {
+  try {
+    const result = await runVoiceDemo();
+    await tracing.forceFlush();
+    console.log(`voice call: trace ${result.traceId}\n  answer → ${result.answer}`);
+    for (const place of whereToLook(result.traceId ?? '')) console.log(`  → ${place}`);
+  } finally {
+    await tracing.shutdown();
+  }
+  process.exit(0);
+}
 const model = await startDemoModel(api);
 const mcp = await startDemoMcpServer();
 console.log(`model: ${model.mode === 'openai' ? 'OpenAI' : 'scripted (offline)'}, API: ${api}, MCP server: ${mcp.server.name}\n`);

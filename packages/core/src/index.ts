@@ -20,3 +20,4 @@ export { renderSpanTree, type RenderOptions } from './tree/render.js';
 export * from './audit/index.js';
 export * from './tree/otlp-json.js';
 export * from './metrics/index.js';
+export * from './realtime/index.js';

@@ -84,6 +84,19 @@ export const openTelemetryContextStorage: TracingContextStorage<SdkStore> = {
   enterWith() {},
 };
 
+/**
+ * The OpenTelemetry span a registered processor opened for an SDK span that is still open (or
+ * for the root of an open trace), for tracers that add what SDK span data cannot carry: events,
+ * and measurements that are not content.
+ */
+export function openTelemetrySpanFor(sdkTraceId: string, sdkSpanId?: string): Span | undefined {
+  for (const lookup of lookups) {
+    const span = lookup(sdkTraceId, sdkSpanId);
+    if (span) return span;
+  }
+  return undefined;
+}
+
 export function registerSpanLookup(lookup: SpanLookup): () => void {
   lookups.add(lookup);
   return () => lookups.delete(lookup);
