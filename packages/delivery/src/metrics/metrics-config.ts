@@ -75,8 +75,10 @@ export function resolveMetricsConfig(env: Env): MetricsExportConfig | MetricsOff
   } catch {
     return { off: true, problem: `the OTLP metrics endpoint "${url}" is not a URL: write it as http://host:port.` };
   }
-  const protocol = setting(env, 'PROTOCOL') ?? 'http/protobuf';
-  if (protocol !== 'http/protobuf' && protocol !== 'http/json') {
+  const given = setting(env, 'PROTOCOL') ?? 'http/protobuf';
+  // An unknown value falls back to the default, as for spans (whose exporter reports it once).
+  const protocol = given === 'http/json' || given === 'grpc' ? given : 'http/protobuf';
+  if (protocol === 'grpc') {
     return {
       off: true,
       problem: `metrics are sent over OTLP/HTTP only, not "${protocol}": set OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=http/protobuf and an HTTP endpoint, or OTEL_METRICS_EXPORTER=none.`,
