@@ -26,8 +26,8 @@ const CLOSING_RESERVE = 24;
 /** Below this many characters of room a cut string keeps its start only. */
 const MIN_ROOM_FOR_END = 48;
 
-export const leftOutCharacters = (count: number): string => `…[${count} characters left out]…`;
-export const leftOutItems = (count: number): string => `[${count} ${count === 1 ? 'item' : 'items'} left out]`;
+const leftOutCharacters = (count: number): string => `…[${count} characters left out]…`;
+const leftOutItems = (count: number): string => `[${count} ${count === 1 ? 'item' : 'items'} left out]`;
 
 class Writer {
   readonly parts: string[] = [];
