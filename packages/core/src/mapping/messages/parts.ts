@@ -59,11 +59,11 @@ export function genericPart(value: unknown): MessagePart {
   return { ...withoutBinary(record), type };
 }
 
-/** Drops inline base64 fields (`data`, `image`, `audio`, `file_data`) from an unknown shape. */
+/** An unknown shape without its inline base64 values (replaced by their size) or provider data. */
 function withoutBinary(record: Loose): Loose {
   const kept: Loose = {};
   for (const [key, value] of Object.entries(record)) {
-    if (typeof value === 'string' && value.length > 256 && /^(data:|[A-Za-z0-9+/=\s]+$)/.test(value)) {
+    if (typeof value === 'string' && value.length > 256 && /^(data:|[A-Za-z0-9+/=]+$)/.test(value)) {
       kept[key] = `[${base64Bytes(value)} bytes not recorded]`;
     } else if (key !== 'providerData' && key !== 'provider_data') {
       kept[key] = value;
