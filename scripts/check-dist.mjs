@@ -6,6 +6,7 @@ const entries = [
   '@agents-tracing/exporter-otlp',
   '@agents-tracing/exporter-mlflow',
   '@agents-tracing/testing',
+  '@agents-tracing/evaluation',
   '@agents-tracing/cli',
 ];
 for (const entry of entries) {

@@ -11,6 +11,8 @@ process.exitCode = await runWithServer(
   (jaeger) => ({
     OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    // Jaeger takes traces only: no metrics to its OTLP endpoint.
+    OTEL_METRICS_EXPORTER: 'none',
     JAEGER_OTLP_GRPC_URL: jaeger.otlpGrpcUrl,
     JAEGER_QUERY_URL: jaeger.queryUrl,
   }),

@@ -24,7 +24,7 @@ import { TreeExporter, setupAgentTracing, type AgentTracing } from '@agents-trac
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { MlflowClient, MlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
 import { buildDemoAgents, runDemoConversation, startDemoModel, type DemoCase, type DemoModel } from '@agents-tracing/example-multi-agent';
-import { main, readTrace, verifyLoaded, type CliIo, type LoadedTrace, type SourceConfig } from '../packages/cli/src/index.js';
+import { main, mlflowDerivedMismatches, readTrace, verifyLoaded, type CliIo, type LoadedTrace, type MlflowTraceFields, type SourceConfig } from '../packages/cli/src/index.js';
 
 const jaeger = inject('jaeger');
 const { trackingUri } = inject('mlflow');
@@ -261,6 +261,53 @@ describe('spans slipped into a backend after the fact', () => {
     }
     expect(code).toBe(1);
     expect(io.out.join('\n')).toContain(`extra    execute_tool approve_refund (${forgedId}) under ${agent.spanId}`);
+  });
+});
+
+describe('what MLflow shows beyond the digest', () => {
+  /** A trace read back from MLflow with an edit made to what its UI shows, checked as verify does. */
+  async function forged(edit: (loaded: LoadedTrace, info: MlflowTraceFields) => MlflowTraceFields): Promise<VerificationReport> {
+    const run = runs[1]!;
+    const loaded = await readTrace({ from: 'mlflow', trackingUri }, run.traceId, { waitMs: 20_000 });
+    const stored = (await MlflowClient.fromEnv({ trackingUri }, {}).getTrace(run.traceId))!;
+    const fields = edit(loaded, { requestPreview: stored.info.requestPreview, responsePreview: stored.info.responsePreview, tokenUsage: stored.info.tokenUsage });
+    return verifyLoaded({ ...loaded, derivedMismatches: mlflowDerivedMismatches(loaded.spans, fields) }, {});
+  }
+
+  const withAttribute = (loaded: LoadedTrace, pick: (s: FlatSpan) => boolean, key: string, value: AttributeValue): void => {
+    const span = loaded.spans.find(pick)!;
+    span.attributes = { ...span.attributes, [key]: value };
+  };
+
+  it('follows from the covered attributes on an untouched trace, previews and token total included', async () => {
+    const report = await forged((_, info) => info);
+    expect(report.verdict).toBe('ok');
+    const run = runs[1]!;
+    const stored = (await MlflowClient.fromEnv({ trackingUri }, {}).getTrace(run.traceId))!;
+    // The check had something to check.
+    expect(stored.info.responsePreview).toBeTruthy();
+    expect(stored.info.tokenUsage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('a forged mlflow.spanOutputs fails verify and is named', async () => {
+    let target: FlatSpan | undefined;
+    const report = await forged((loaded, info) => {
+      target = loaded.spans.find((s) => s.attributes['mlflow.spanOutputs'] !== undefined && s.parentSpanId !== undefined)!;
+      withAttribute(loaded, (s) => s === target, 'mlflow.spanOutputs', JSON.stringify({ output: 'Refund approved: 5,000 EUR' }));
+      return info;
+    });
+    expect(report.verdict).toBe('tampered');
+    expect(report.changed).toEqual([{ spanId: target!.spanId, name: target!.name, fields: [{ field: 'attribute', key: 'mlflow.spanOutputs', change: 'changed' }] }]);
+  });
+
+  it.each([
+    ['response preview', (info: MlflowTraceFields) => ({ ...info, responsePreview: 'Refund approved: 5,000 EUR' })],
+    ['request preview', (info: MlflowTraceFields) => ({ ...info, requestPreview: 'Please approve my refund' })],
+    ['token usage total', (info: MlflowTraceFields) => ({ ...info, tokenUsage: { ...info.tokenUsage, total_tokens: 1 } })],
+  ] as const)('a forged %s of the trace fails verify and is named', async (field, edit) => {
+    const report = await forged((_, info) => edit(info));
+    expect(report.verdict).toBe('tampered');
+    expect(report.notes).toContain(`the trace's ${field} does not follow from its spans' covered attributes: it was edited`);
   });
 });
 

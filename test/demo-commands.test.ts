@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findMlflowExperimentId, readJaegerTrace, readMlflowTrace } from '@agents-tracing/testing';
+import { findMlflowExperimentId, queryPrometheusValue, readJaegerTrace, readMlflowTrace } from '@agents-tracing/testing';
 import { signalGroup, startPnpmScript, type Child } from './support/child.js';
 
 let child: Child | undefined;
@@ -79,6 +79,34 @@ describe('the user commands: MLflow', () => {
       const trace = await readMlflowTrace(trackingUri!, hex!, { timeoutMs: 10_000 });
       expect(trace.info).toMatchObject({ experimentId, name: 'Travel concierge', tags: { 'service.name': 'multi-agent-demo' } });
     }
+    signalGroup(child, 'SIGINT');
+    await child.exited;
+  });
+});
+
+describe('the user commands: Prometheus', () => {
+  it('`pnpm demo:metrics` runs the demo into Prometheus and prints a dashboard that Prometheus confirms', async () => {
+    child = startPnpmScript('demo:metrics', ['--runs', '2', '--keep'], {
+      OPENAI_API_KEY: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: '',
+      MLFLOW_TRACKING_URI: '',
+    });
+    await child.waitFor(/Press Ctrl-C to stop it/, 300_000);
+    const output = child.output();
+    expect(output).toMatch(/^demo run 2\/2: weather answered, travel answered, injection tripwire$/m);
+    // Two demo runs: three conversations each, plus the run of the agent used as a tool; one tripwire each.
+    expect(output).toMatch(/^runs: 8, failed: 2$/m);
+    expect(output).toMatch(/^ {2}prompt injection\s+6\s+2$/m);
+    expect(output).toMatch(/^ {2}get_weather_alerts\s+Error running tool \(non-fatal\)\s+2$/m);
+    const [, url] = output.match(/^Prometheus (http:\/\/127\.0\.0\.1:\d+), job="multi-agent-demo"$/m)!;
+    const printed = Number(output.match(/^ {2}gpt-4\.1-mini\s+input\s+(\d+)$/m)?.[1]);
+    const inPrometheus = await queryPrometheusValue(
+      url!,
+      'sum(gen_ai_client_token_usage_sum{job="multi-agent-demo", gen_ai_token_type="input"})',
+    );
+    expect(printed).toBeGreaterThan(0);
+    expect(inPrometheus).toBe(printed);
     signalGroup(child, 'SIGINT');
     await child.exited;
   });

@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, type ReadTrace } from '@agents-tracing/testing';
 import type { DemoCase } from '@agents-tracing/example-multi-agent';
 import { expectedDemoTree } from './support/demo-expectations.js';
@@ -182,7 +183,7 @@ describe.concurrent('with the backends up, a process that never calls shutdown()
 
 describe.concurrent('with the backend down, a process never hangs at exit and says what was lost, when it', () => {
   const down = { otlpEndpoint: DOWN };
-  const lost = /otlp: \d+ spans could not be delivered before shutdown and are lost/;
+  const lost = /otlp: \d+ spans (could not be delivered before shutdown and are lost|were being sent when shutdown ended and are not confirmed)/;
 
   it('gets SIGTERM', () =>
     slot(async () => {
@@ -209,10 +210,91 @@ describe.concurrent('with the backend down, a process never hangs at exit and sa
       const child = start({ ...down, end: 'natural' });
       const exit = await exitAfter(child, RUN_LINE, 'backend down, ends normally');
       expect(exit.code).toBe(0);
-      // Tracing gives up after its 4 s, but the export attempt it started at beforeExit still
-      // holds the process: the HTTP exporter retries a refused connection within its own 10 s
-      // timeout. Bounded by that timeout.
-      expect(exit.millis).toBeLessThan(15_000);
+      // Tracing gives up after its 4 s; nothing is left out to hold the process.
+      expect(exit.millis).toBeLessThan(BOUND_MS);
       expect(child.output()).toMatch(lost);
+    }));
+});
+
+/**
+ * A backend that accepts connections and never answers: the worst case for exit times, since a
+ * request still out would hold the process until it times out.
+ */
+describe.concurrent('with a backend that never answers, every exit path ends within the flush budget, when the process', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let never: Partial<ScriptConfig>;
+  // Tracing's 4 s budget, plus a loaded machine's slack: never the exporter's own 10 s timeout.
+  const BUDGET_MS = 4_000;
+  const SLACK_MS = 3_500;
+  const notConfirmed = /otlp: .*not confirmed/;
+
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    never = { otlpEndpoint: `http://127.0.0.1:${address.port}/v1/traces` };
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('ends normally (beforeExit)', () =>
+    slot(async () => {
+      const child = start({ ...never, end: 'natural' });
+      const exit = await exitAfter(child, RUN_LINE, 'backend never answers, ends normally (beforeExit)');
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BUDGET_MS + SLACK_MS);
+      expect(child.output()).toMatch(notConfirmed);
+      // Nothing is said after the final report.
+      const output = child.output();
+      expect(output.lastIndexOf('retrying')).toBeLessThan(output.search(notConfirmed));
+    }));
+
+  it('calls shutdown(): the process ends as soon as it resolves', () =>
+    slot(async () => {
+      const child = start({ ...never, end: 'shutdown' });
+      await child.waitFor(RUN_LINE, 60_000);
+      const ran = Date.now();
+      const exit = await exitAfter(child, /^shut down$/m, 'backend never answers, after shutdown() resolved');
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(1_000);
+      expect(Date.now() - ran).toBeLessThan(BUDGET_MS + SLACK_MS);
+      const [, stats] = (await child.waitFor(/^stats (.*)$/m, 1))!;
+      const counts = JSON.parse(stats!) as { dropped: number; pending: number; unconfirmed: number };
+      expect(counts.pending).toBe(0);
+      expect(counts.unconfirmed).toBeGreaterThan(0);
+    }));
+
+  it('calls forceFlush() and then shutdown(): both share one budget', () =>
+    slot(async () => {
+      const child = start({ ...never, end: 'flush-shutdown' });
+      const exit = await exitAfter(child, RUN_LINE, 'backend never answers, forceFlush() then shutdown()');
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BUDGET_MS + SLACK_MS);
+    }));
+
+  it('gets SIGTERM in the middle of a run', () =>
+    slot(async () => {
+      const child = start({ ...never, hang: true, end: 'wait' });
+      await child.waitFor(/^waiting$/m, 60_000);
+      child.kill('SIGTERM');
+      const exit = await exitAfter(child, /^waiting$/m, 'backend never answers, gets SIGTERM');
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(BUDGET_MS + SLACK_MS);
+    }));
+
+  it('throws an uncaught error', () =>
+    slot(async () => {
+      const child = start({ ...never, hang: true, end: 'throw' });
+      const exit = await exitAfter(child, HANGING_LINE, 'backend never answers, throws an uncaught error');
+      expect(exit.code).toBe(1);
+      expect(exit.millis).toBeLessThan(BUDGET_MS + SLACK_MS);
     }));
 });

@@ -48,7 +48,7 @@ async function finalOutput(agent: Agent, input: string, streamed: boolean): Prom
 const listTools: ExpectedSpan = {
   name: `list_tools ${TRAVEL_DATA_SERVER_NAME}`,
   kind: 'CLIENT',
-  status: 'UNSET',
+  status: 'OK',
   attributes: { 'openai.agents.mcp.server': TRAVEL_DATA_SERVER_NAME, 'openai.agents.mcp.tools': MCP_TOOLS },
   children: [],
 };
@@ -76,7 +76,7 @@ const expectedTree = (sdkTraceId: string): ExpectedSpan => ({
                 {
                   name: 'execute_tool get_forecast',
                   kind: 'INTERNAL',
-                  status: 'UNSET',
+                  status: 'OK',
                   attributes: {
                     'gen_ai.operation.name': 'execute_tool',
                     'gen_ai.tool.name': 'get_forecast',

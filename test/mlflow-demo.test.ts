@@ -106,18 +106,30 @@ describe.each(CASES)('the %s conversation (streamed: %s) in MLflow', (demoCase, 
     for (const { recorded, stored } of spans) {
       const attributes = recorded.attributes;
       if (sdkType(recorded) === 'agent') {
-        expect(stored.inputs, recorded.name).toEqual(jsonOrText(attributes[GEN_AI.INPUT_MESSAGES]));
-        expect(stored.outputs, recorded.name).toEqual(jsonOrText(attributes[GEN_AI.OUTPUT_MESSAGES]));
+        // The conventions' messages, shown to MLflow's chat view as a chat request and response.
+        if (attributes[GEN_AI.INPUT_MESSAGES] !== undefined) {
+          const [question] = JSON.parse(String(attributes[GEN_AI.INPUT_MESSAGES])) as { parts: { content: string }[] }[];
+          expect(stored.inputs, recorded.name).toMatchObject({
+            messages: expect.arrayContaining([{ role: 'user', content: question!.parts[0]!.content }]),
+          });
+        }
+        if (attributes[GEN_AI.OUTPUT_MESSAGES] !== undefined) {
+          const [answer] = JSON.parse(String(attributes[GEN_AI.OUTPUT_MESSAGES])) as { parts: { type: string; content: string }[] }[];
+          const texts = answer!.parts.filter((part) => part.type === 'text').map((part) => part.content);
+          expect(stored.outputs, recorded.name).toMatchObject({
+            choices: [{ message: { role: 'assistant', content: texts.length > 0 ? texts.join('\n') : null } }],
+          });
+        }
       }
       if (sdkType(recorded) === 'function') {
         expect(stored.inputs, recorded.name).toEqual(JSON.parse(String(attributes[GEN_AI.TOOL_CALL_ARGUMENTS])));
         // A failed tool's result is the message the SDK gave the model; its span is an error.
         expect(stored.outputs, recorded.name).toEqual(jsonOrText(attributes[GEN_AI.TOOL_CALL_RESULT]));
-        expect(stored.status.code, recorded.name).toBe(recorded.status.code === 'ERROR' ? 'ERROR' : 'UNSET');
+        expect(stored.status.code, recorded.name).toBe(recorded.status.code === 'ERROR' ? 'ERROR' : 'OK');
       }
       if (stored.inputs !== undefined && stored.outputs !== undefined) shown.push(recorded.name);
     }
-    // A run stopped by an input guardrail ends before its agent has input or output.
+    // A run stopped by an input guardrail has its blocked prompt as input, and no output.
     const withBoth = {
       weather: ['invoke_agent Weather agent', 'execute_tool get_weather', 'execute_tool get_forecast'],
       travel: ['invoke_agent Travel agent', 'execute_tool summarize_request', 'execute_tool book_hotel'],

@@ -9,6 +9,7 @@ import { AGENTS, GEN_AI, walkSpanTree } from '@agents-tracing/processor';
 import { readMlflowTrace } from '@agents-tracing/testing';
 import { mlflowTraceUrl, whereToLook } from '@agents-tracing/example-multi-agent';
 import { launchChromium, type ChromiumSession } from './support/chromium.js';
+import { newMlflowPage } from './support/mlflow-page.js';
 import { startMlflowDemo, type MlflowDemo } from './support/mlflow-demo.js';
 import { screenshotPath } from './support/screenshots.js';
 
@@ -43,14 +44,7 @@ it('opens the demo trace from the printed link: span tree, tokens, a tool’s ar
     `MLflow: ${url}`,
   ]);
 
-  const page = await chromium.context.newPage();
-  // A first visit opens the MLflow Assistant panel and a "Detect Issues" tip over the trace; a
-  // returning user has closed them, as here.
-  await page.addInitScript(() => {
-    localStorage.setItem('mlflow.assistant.fab.autoOpenedOnFirstLoad_v1', 'true');
-    localStorage.setItem('mlflow.assistant.panelOpen_v1', 'false');
-    localStorage.setItem('mlflow.detectIssues.guidanceShown_v1', 'true');
-  });
+  const page = await newMlflowPage(chromium.context);
   await page.goto(url);
 
   const nodes = [...walkSpanTree(run.recorded)].map(({ node }) => node);

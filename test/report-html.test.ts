@@ -128,6 +128,21 @@ describe('the HTML report of the demo trace', () => {
     await page.close();
   });
 
+  it('shows a model call as a conversation: system, user, tool calls and their results', async () => {
+    const trace = await demoTrace(recorder, 'weather', false);
+    const { page } = await openReport(trace);
+    await page.locator('.row', { hasText: 'chat ' }).last().click();
+    const messages = page.locator('#details .conversation .message');
+    const roles = await messages.locator('.role').allInnerTexts();
+    expect(roles.map((r) => r.toLowerCase())).toEqual(expect.arrayContaining(['system', 'user', 'assistant · stop']));
+    const text = await page.locator('#details').innerText();
+    expect(text).toContain('What is the weather in Paris?');
+    expect(text).toMatch(/→ get_weather\(\{"city":"Paris"\}\)/);
+    expect(text).toContain('← Sunny, 21°C in Paris');
+    expect(text).not.toMatch(/"parts"|callId|providerData/);
+    await page.close();
+  });
+
   it('collapses and expands a subtree', async () => {
     const trace = await demoTrace(recorder, 'weather', false);
     const { page } = await openReport(trace);

@@ -1,6 +1,6 @@
 /**
  * Secrets never reach a backend, a log or an error message.
- * 1. Credentials planted in a real run (prompt, instructions, tool arguments and results, model
+ * 1. Credentials of every default shape planted in a real run (prompt, instructions, tool arguments, results and errors, model
  *    output, trace metadata, error messages and data) are stored nowhere in Jaeger or MLflow: the
  *    whole stored trace is searched, and the text around them is there, so content is captured.
  * 2. The exporters' own credentials (an OTLP bearer token and API key header; MLflow basic auth,
@@ -8,7 +8,7 @@
  *    spans sent, in anything logged (OpenTelemetry diag at every level, console) or in the
  *    errors, with the backend answering 401.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { Agent, OpenAIResponsesModel, run, setTracingDisabled, tool, withTrace } from '@openai/agents';
@@ -18,32 +18,12 @@ import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowExperiment, readJaegerTrace, readMlflowTrace, startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
+import { fakeCredentials, randomToken } from './support/fake-credentials.js';
 
 const jaeger = inject('jaeger');
 const mlflow = inject('mlflow');
 
-const token = (alphabet: string, length: number): string =>
-  Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-/** One of each credential shape, fresh per test run; `needle` is what must never be stored. */
-function plantedSecrets() {
-  const openaiKey = `sk-proj-${token(ALNUM, 40)}`;
-  const bearer = token(ALNUM, 32);
-  const awsKeyId = `AKIA${token(UPPER, 16)}`;
-  const awsSecret = token(ALNUM, 40);
-  const pemBody = token(ALNUM, 64);
-  const dbPassword = token(ALNUM, 20);
-  return {
-    openaiKey: { text: openaiKey, needle: openaiKey.slice(8) },
-    bearer: { text: `Authorization: Bearer ${bearer}`, needle: bearer },
-    awsKeyId: { text: awsKeyId, needle: awsKeyId },
-    awsSecret: { text: `aws_secret_access_key=${awsSecret}`, needle: awsSecret },
-    privateKey: { text: `-----BEGIN RSA PRIVATE KEY-----\n${pemBody}\n-----END RSA PRIVATE KEY-----`, needle: pemBody },
-    basicAuthUrl: { text: `postgres://admin:${dbPassword}@db.internal.example:5432/app`, needle: dbPassword },
-  };
-}
 
 async function rawText(url: string): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -52,7 +32,7 @@ async function rawText(url: string): Promise<string> {
 }
 
 describe('credentials inside a real run', () => {
-  const secrets = plantedSecrets();
+  const secrets = fakeCredentials();
   const all = Object.values(secrets).map((s) => s.text).join(' | ');
   let tracing: AgentTracing;
   let model: ScriptedOpenAI;
@@ -71,7 +51,7 @@ describe('credentials inside a real run', () => {
         ? {
             toolCalls: [
               { name: 'read_config', arguments: { note: `marker-args ${all}` } },
-              { name: 'rotate_keys', arguments: { key: secrets.openaiKey.text } },
+              { name: 'rotate_keys', arguments: { key: secrets.openaiKey!.text, [['pass', 'word'].join('')]: secrets.passwordAssignment!.needle } },
             ],
           }
         : { text: `marker-output here you go: ${all}` },
@@ -89,7 +69,7 @@ describe('credentials inside a real run', () => {
       parameters: z.object({ note: z.string() }),
       execute: async () => {
         // A span of the app's own, failing with the secrets in its error message and data.
-        const lookup = createCustomSpan({ data: { name: 'vault lookup', data: { url: secrets.basicAuthUrl.text } } });
+        const lookup = createCustomSpan({ data: { name: 'vault lookup', data: { url: secrets.basicAuthUrl!.text } } });
         lookup.start();
         lookup.setError({ message: `marker-error vault refused ${all}`, data: { detail: all } });
         lookup.end();
@@ -99,7 +79,7 @@ describe('credentials inside a real run', () => {
     const rotateKeys = tool({
       name: 'rotate_keys',
       description: 'Rotates keys.',
-      parameters: z.object({ key: z.string() }),
+      parameters: z.object({ key: z.string(), password: z.string() }),
       // The SDK keeps a tool's error details out of its span on its own; checked all the same.
       execute: async () => {
         throw new Error(`rotation failed for ${all}`);
@@ -107,7 +87,7 @@ describe('credentials inside a real run', () => {
     });
     const agent = new Agent({
       name: 'Ops agent',
-      instructions: `marker-instructions you may use ${secrets.bearer.text}`,
+      instructions: `marker-instructions you may use ${all}`,
       tools: [readConfig, rotateKeys],
       model: new OpenAIResponsesModel(new OpenAI({ baseURL: model.baseURL, apiKey: 'scripted' }), 'm'),
     });
@@ -117,7 +97,7 @@ describe('credentials inside a real run', () => {
         await run(agent, `marker-prompt please check ${all}`);
         return trace.traceId.slice('trace_'.length);
       },
-      { metadata: { deploy_token: secrets.bearer.text, db_url: secrets.basicAuthUrl.text, note: 'marker-metadata' } },
+      { metadata: { deploy_token: secrets.bearer!.text, db_url: secrets.basicAuthUrl!.text, everything: all, note: 'marker-metadata' } },
     );
     await tracing.forceFlush();
 
@@ -169,12 +149,12 @@ async function startUnauthorizedServer(): Promise<{ url: string; bodies: Buffer[
 }
 
 describe('exporter credentials with a backend answering 401', () => {
-  const otlpToken = token(ALNUM, 32);
-  const otlpApiKey = token(ALNUM, 24);
-  const mlflowUser = `user${token(ALNUM, 8)}`;
-  const mlflowPassword = token(ALNUM, 24);
-  const mlflowToken = token(ALNUM, 32);
-  const modelApiKey = `sk-proj-${token(ALNUM, 40)}`;
+  const otlpToken = randomToken(ALNUM, 32);
+  const otlpApiKey = randomToken(ALNUM, 24);
+  const mlflowUser = `user${randomToken(ALNUM, 8)}`;
+  const mlflowPassword = randomToken(ALNUM, 24);
+  const mlflowToken = randomToken(ALNUM, 32);
+  const modelApiKey = `sk-proj-${randomToken(ALNUM, 40)}`;
   const credentials = { otlpToken, otlpApiKey, mlflowPassword, mlflowToken, modelApiKey };
   const logged: string[] = [];
   let backend: Awaited<ReturnType<typeof startUnauthorizedServer>>;
@@ -190,6 +170,11 @@ describe('exporter credentials with a backend answering 401', () => {
       { error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug'), verbose: capture('verbose') },
       { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
     );
+    // setupAgentTracing() tells delivery problems on stderr.
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(`stderr ${String(chunk)}`);
+      return true;
+    });
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(`console.${method} ${args.map(String).join(' ')}`));
     }

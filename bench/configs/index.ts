@@ -1,4 +1,4 @@
-import { OpenTelemetryTracingProcessor, openTelemetryContextStorage } from '@agents-tracing/processor';
+import { OpenTelemetryTracingProcessor, openTelemetryContextStorage, type OpenTelemetryTracingProcessorOptions } from '@agents-tracing/processor';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import {
   setTraceProcessors,
@@ -8,6 +8,7 @@ import {
 } from '@openai/agents';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { arizeProcessor, braintrustProcessor, braintrustSink } from './peers.js';
 import { inMemoryPipeline, pipeline, type Pipeline } from './pipelines.js';
 import { TimedProcessor } from './timed-processor.js';
@@ -81,8 +82,14 @@ function config(parts: Parts): TracingConfig {
   };
 }
 
-const ours = (pipe: Pipeline) =>
-  new OpenTelemetryTracingProcessor({ tracerProvider: pipe.provider, nestToolSpans: false });
+const ours = (pipe: Pipeline, metrics?: OpenTelemetryTracingProcessorOptions['metrics']) =>
+  new OpenTelemetryTracingProcessor({ tracerProvider: pipe.provider, nestToolSpans: false, ...(metrics === undefined ? {} : { metrics }) });
+
+/** An SDK meter provider that aggregates every recording, as an app exporting metrics has. */
+function benchMeterProvider(): MeterProvider {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  return new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 })] });
+}
 
 export interface ConfigOptions {
   /** OTLP/HTTP base of a running Jaeger; without it the Jaeger configuration is left out. */
@@ -97,6 +104,21 @@ export async function buildConfigs(options: ConfigOptions = {}): Promise<Tracing
 
   const simple = inMemoryPipeline('simple');
   configs.push(config({ id: 'ours', label: 'ours, simple + in-memory', processor: ours(simple), pipeline: simple }));
+
+  // "ours" records metrics into the global meter provider, a no-op here; these two measure the
+  // metrics' own cost: into a real SDK meter provider, and switched off.
+  const withMeters = inMemoryPipeline('simple');
+  const meterProvider = benchMeterProvider();
+  configs.push(
+    config({
+      id: 'ours-metrics',
+      label: 'ours, metrics into an SDK meter provider',
+      processor: ours(withMeters, { meterProvider }),
+      pipeline: withMeters,
+    }),
+  );
+  const metricsOff = inMemoryPipeline('simple');
+  configs.push(config({ id: 'ours-metrics-off', label: 'ours, metrics off', processor: ours(metricsOff, false), pipeline: metricsOff }));
 
   const batch = inMemoryPipeline('batch');
   configs.push(config({ id: 'ours-batch', label: 'ours, batch + in-memory', processor: ours(batch), pipeline: batch }));

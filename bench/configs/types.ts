@@ -6,6 +6,8 @@ export type ConfigId =
   | 'ours'
   | 'ours-batch'
   | 'ours-nested'
+  | 'ours-metrics'
+  | 'ours-metrics-off'
   | 'ours-jaeger'
   | 'arize'
   | 'braintrust';

@@ -105,6 +105,29 @@ function peerSection(runs: readonly RunResult[], conversation: ConversationResul
       ['workload', 'processor time: ÷ Arize', '÷ Braintrust', 'end to end: ÷ Arize', '÷ Braintrust'],
       rows,
     ),
+    '',
+    "Processor time includes converting each model call's messages, system instructions and tool definitions into the GenAI conventions' format (and agents' and workflows' input and output), done in the processor's deferred finishing step, never in the SDK's callbacks.",
+  ].join('\n');
+}
+
+function metricsSection(runs: readonly RunResult[]): string {
+  const over = (rows: RunResult['rows'], config: ConfigId, key: PerSpan) => {
+    const on = perSpanOf(rows, config, key);
+    const off = perSpanOf(rows, 'ours-metrics-off', key);
+    return on === undefined || off === undefined || off <= 0 ? '—' : fixed(on / off, 2);
+  };
+  const rows = runs.map((r) => [
+    `(${r.workload})`,
+    over(r.rows, 'ours-metrics', 'processorPerSpanUs'),
+    over(r.rows, 'ours-metrics', 'overheadPerSpanUs'),
+    over(r.rows, 'ours', 'processorPerSpanUs'),
+  ]);
+  return [
+    '## Metrics on against off',
+    '',
+    'Overhead per span of ours with GenAI metrics recorded into an SDK meter provider, and into the global (no-op) one, divided by ours with `metrics: false`, same run: 1 means the metrics cost nothing measurable.',
+    '',
+    table(['workload', 'processor time: SDK meters ÷ off', 'end to end: SDK meters ÷ off', 'processor time: no-op meters ÷ off'], rows),
   ].join('\n');
 }
 
@@ -246,6 +269,8 @@ export function renderReport(report: Report): string {
     ...report.runs.flatMap((r) => [runSection(r), '']),
     ...(report.conversation ? [conversationSection(report.conversation), ''] : []),
     peerSection(report.runs, report.conversation),
+    '',
+    metricsSection(report.runs),
     '',
     ...(report.heap ? [heapSection(report.heap), ''] : []),
     exportSection(report.exports, report.exportNote),

@@ -1,10 +1,12 @@
 /**
  * Starts Jaeger and MLflow once for the integration project and hands their URLs to the tests
  * (`inject('jaeger')`, `inject('mlflow')`). Tests that stop or restart a server start their own.
+ * Prometheus is only built here (once, before tests that start their own race to build it).
  */
 import type { TestProject } from 'vitest/node';
 import { startJaeger } from './jaeger.js';
 import { startMlflow } from './mlflow.js';
+import { ensurePrometheus } from './prometheus.js';
 import { seconds } from './progress.js';
 
 declare module 'vitest' {
@@ -16,14 +18,14 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const began = Date.now();
-  const [jaeger, mlflow] = await Promise.allSettled([startJaeger(), startMlflow()]);
-  if (jaeger.status === 'rejected' || mlflow.status === 'rejected') {
+  const [jaeger, mlflow, prometheus] = await Promise.allSettled([startJaeger(), startMlflow(), ensurePrometheus()]);
+  if (jaeger.status === 'rejected' || mlflow.status === 'rejected' || prometheus.status === 'rejected') {
     const results = [jaeger, mlflow];
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const errors = [...results, prometheus].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     throw errors.length === 1
       ? errors[0]
-      : new AggregateError(errors, 'Jaeger and MLflow failed to start');
+      : new AggregateError(errors, 'the test servers failed to start');
   }
   console.log(`[servers] Jaeger and MLflow ready in ${seconds(Date.now() - began)}`);
   const { otlpGrpcUrl, otlpHttpUrl, queryUrl } = jaeger.value;

@@ -6,6 +6,7 @@ export {
   type MlflowServer,
   type StartMlflowOptions,
 } from './mlflow.js';
+export { PROMETHEUS_VERSION, ensurePrometheus, startPrometheus, type PrometheusServer, type StartPrometheusOptions } from './prometheus.js';
 export { startPostgres, type PostgresServer } from './postgres.js';
 export { cacheDir } from './cache.js';
 export type { LogLine } from './progress.js';

@@ -32,9 +32,10 @@ export interface ScriptConfig {
   /**
    * How the script ends: return from main without any shutdown (`natural`), `process.exit(0)`,
    * wait for a signal, throw an uncaught error, leave a promise rejection unhandled, or call
-   * `shutdown()` and print stats.
+   * `shutdown()` (after a `forceFlush()` with `flush-shutdown`), print `shut down` once it
+   * resolved, and print stats.
    */
-  end: 'natural' | 'exit' | 'wait' | 'throw' | 'reject' | 'shutdown';
+  end: 'natural' | 'exit' | 'wait' | 'throw' | 'reject' | 'shutdown' | 'flush-shutdown';
   /**
    * Print heap use (after gc) before the runs and after shutdown; needs --expose-gc. The runs
    * are preceded by as many unprinted warm-up runs, so the baseline already holds what the
@@ -125,8 +126,11 @@ switch (config.end) {
   case 'reject':
     void Promise.reject(new Error('a promise nobody awaited'));
     break;
+  case 'flush-shutdown':
   case 'shutdown': {
+    if (config.end === 'flush-shutdown') await tracing.forceFlush();
     await tracing.shutdown();
+    console.log('shut down');
     await model.close();
     // The scripted model keeps every request it answered: not ours to count.
     model.scripted?.reset();

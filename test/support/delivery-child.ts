@@ -23,6 +23,8 @@ export interface ScriptChild {
 export interface ScriptOptions {
   env?: NodeJS.ProcessEnv;
   nodeArgs?: string[];
+  /** Modules loaded with `--import` after tsx, before the script (instrumentations, register hooks). */
+  preload?: string[];
   /** The child is killed (SIGKILL) if it still runs after this long. Default 60 s. */
   lifetimeMs?: number;
 }
@@ -30,7 +32,7 @@ export interface ScriptOptions {
 export function startScript(script: string, args: string[] = [], options: ScriptOptions = {}): ScriptChild {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--conditions=@agents-tracing/source', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    [...(options.nodeArgs ?? []), '--conditions=@agents-tracing/source', '--import', 'tsx', ...(options.preload ?? []).flatMap((file) => ['--import', fileURLToPath(new URL(file, import.meta.url))]), fileURLToPath(new URL(script, import.meta.url)), ...args],
     { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';

@@ -21,7 +21,7 @@ const chat = (input: number, output: number, extra: ExpectedSpan['attributes'] =
 const guardrail = (name: string, triggered: boolean): ExpectedSpan => ({
   name: `guardrail ${name}`,
   kind: 'INTERNAL',
-  status: triggered ? 'ERROR' : 'UNSET',
+  status: triggered ? 'ERROR' : 'OK',
   attributes: { 'openai.agents.guardrail.name': name, 'openai.agents.guardrail.triggered': triggered },
 });
 
@@ -47,7 +47,7 @@ const tool = (name: string, args: string, result: NonNullable<ExpectedSpan['attr
 const root = (demoCase: DemoCase, sdkTraceId: string, failed = false): Omit<ExpectedSpan, 'children'> => ({
   name: DEMO_WORKFLOW,
   kind: 'INTERNAL',
-  status: failed ? 'ERROR' : 'UNSET',
+  status: failed ? 'ERROR' : 'OK',
   attributes: {
     'gen_ai.operation.name': 'invoke_workflow',
     'gen_ai.workflow.name': DEMO_WORKFLOW,
@@ -102,8 +102,8 @@ export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string, options
         {
           name: `invoke_workflow ${DEMO_WORKFLOW}`,
           attributes: {
-            'gen_ai.usage.input_tokens': 590,
-            'gen_ai.usage.output_tokens': 60,
+            'openai.agents.usage.input_tokens': 590,
+            'openai.agents.usage.output_tokens': 60,
             'openai.agents.usage.requests': 3,
             'gen_ai.input.messages': expect.stringContaining('What is the weather in Paris?'),
             'gen_ai.output.messages': expect.stringContaining('Sunny, 21°C in Paris'),
@@ -125,7 +125,7 @@ export function expectedDemoTree(demoCase: DemoCase, sdkTraceId: string, options
               children: [
                 {
                   name: 'turn 2 Weather agent',
-                  attributes: { 'openai.agents.turn': 2, 'gen_ai.usage.input_tokens': 210 },
+                  attributes: { 'openai.agents.turn': 2, 'openai.agents.usage.input_tokens': 210 },
                   children: [
                     chat(210, 30),
                     tool('get_weather', '{"city":"Paris"}', 'Sunny, 21°C in Paris'),

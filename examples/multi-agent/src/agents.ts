@@ -1,4 +1,5 @@
 import { Agent, tool, type InputGuardrail, type MCPServer, type Model, type OutputGuardrail } from '@openai/agents';
+import { traceGuardrailInput } from '@agents-tracing/processor';
 import { z } from 'zod';
 
 /** Input guardrail: stops prompt-injection attempts before any specialist runs. */
@@ -95,7 +96,8 @@ export function buildDemoAgents(model?: Model | string, mcpServer?: MCPServer): 
     name: AGENT_NAMES.triage,
     instructions: INSTRUCTIONS.triage,
     handoffs: [weather, travel],
-    inputGuardrails: [injectionGuardrail],
+    // Wrapped so a blocked prompt is recorded: the run stops before any model call sees it.
+    inputGuardrails: [traceGuardrailInput(injectionGuardrail)],
     ...common,
   });
   return { triage: triage as unknown as Agent, weather, travel, summarizer };

@@ -1,5 +1,7 @@
 /** The three commands, each from a loaded trace to what it prints or writes and its exit code. */
 import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CliError } from './errors.js';
 import {
   AUDIT_KEY_ENV,
   AUDIT_KEY_ID_ENV,
@@ -18,7 +20,7 @@ import { renderReportHtml } from './report/html.js';
 import { formatTree } from './tree-text.js';
 import { formatVerification } from './verify-text.js';
 
-export const EXIT = { OK: 0, FAILED: 1, CANNOT_READ: 2 } as const;
+export const EXIT = { OK: 0, FAILED: 1, CANNOT_READ: 2, WRONG_KEY: 3 } as const;
 
 export interface VerifySettings {
   key?: AuditKey;
@@ -44,11 +46,19 @@ export function verifyLoaded(trace: LoadedTrace, settings: VerifySettings): Veri
     ...(fallbackRecord ? { fallbackRecord } : {}),
     keptDigests: kept,
     allowUncovered: settings.allowUncovered ?? false,
+    ...(trace.derivedMismatches ? { derivedMismatches: trace.derivedMismatches } : {}),
   });
 }
 
-export const exitCodeOf = (report: VerificationReport): number =>
-  report.verdict === 'ok' ? EXIT.OK : report.verdict === 'key-required' ? EXIT.CANNOT_READ : EXIT.FAILED;
+const EXIT_BY_VERDICT: Record<VerificationReport['verdict'], number> = {
+  ok: EXIT.OK,
+  tampered: EXIT.FAILED,
+  'no-digest': EXIT.FAILED,
+  'key-required': EXIT.CANNOT_READ,
+  'wrong-key': EXIT.WRONG_KEY,
+};
+
+export const exitCodeOf = (report: VerificationReport): number => EXIT_BY_VERDICT[report.verdict];
 
 export interface CommandResult {
   output: string;
@@ -74,6 +84,23 @@ export async function reportCommand(trace: LoadedTrace, settings: VerifySettings
   const html = renderReportHtml(
     reportData(trace.traceId, buildSpanTree(trace.spans), { report, text: formatVerification(report, trace.source) }),
   );
-  await writeFile(outPath, html);
+  await writeOutput(outPath, html);
   return { output: `wrote ${outPath} (${trace.spans.length} spans, ${Math.round(html.length / 1024)} KiB)`, exitCode: EXIT.OK };
+}
+
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `the folder ${dirname(path)} does not exist`
+        : code === 'EISDIR'
+          ? 'it is a folder: give a file name'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : (error as Error).message;
+    throw new CliError(`cannot write ${path}: ${why}`);
+  }
 }

@@ -13,6 +13,7 @@ export {
 export { sourceConfig, describeSource, JAEGER_QUERY_URL_ENV, type SourceConfig, type SourceName } from './config.js';
 export { readTrace, type LoadedTrace, type ReadOptions } from './sources/index.js';
 export { readTraceFile } from './sources/file.js';
+export { mlflowDerivedMismatches, type MlflowTraceFields } from './sources/mlflow-derived.js';
 export { parseTraceId } from './trace-id.js';
 export { formatVerification } from './verify-text.js';
 export { formatTree, summarize, type TraceSummary } from './tree-text.js';

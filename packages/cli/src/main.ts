@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, keyFrom, reportCommand, treeCommand, verifyCommand, type CommandResult } from './commands.js';
 import { JAEGER_QUERY_URL_ENV, describeSource, sourceConfig } from './config.js';
 import { CliError } from './errors.js';
+import { feedbackCommand } from './feedback-command.js';
 import { startProgress } from './progress.js';
 import { readTrace } from './sources/index.js';
 import { parseTraceId } from './trace-id.js';
@@ -12,9 +13,12 @@ export const USAGE = `usage: agents-tracing <command> <trace-id> [options]
 
 commands:
   verify <trace-id>   re-read the trace and check it against its audit digest
-                      exit 0: OK; 1: changed, missing or extra spans, or no digest; 2: cannot read or check
+                      exit 0: OK; 1: changed, missing or extra spans, or no digest; 2: cannot read or check;
+                      3: the key given is not the one that made the digest
   tree <trace-id>     print the span tree (durations, tokens, errors and tripped guardrails marked)
   report <trace-id>   write a self-contained HTML report: span tree, timing waterfall, span details
+  feedback <trace-id> --name NAME --value VALUE
+                      log feedback (or, with --expectation, the expected answer) on the trace in MLflow
 
 <trace-id> is trace_<32 hex> (as the Agents SDK prints it), tr-<32 hex> (MLflow) or the 32 hex.
 
@@ -31,6 +35,10 @@ options:
   --allow-uncovered          spans the digest does not cover (your own spans) are listed, not failed
   --json                     verify, tree: print JSON
   -o, --out PATH             report: the HTML file to write (default trace-<id>.html)
+  --name, --value            feedback: what is judged and its value (true, false, a number, text or JSON)
+  --rationale TEXT           feedback: why
+  --source WHO               feedback: who gave it (default $USER)
+  --expectation              feedback: log an expectation (ground truth) instead
   -q, --quiet                no progress on stderr
   -h, --help`;
 
@@ -45,6 +53,11 @@ const OPTIONS = {
   'allow-uncovered': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
+  name: { type: 'string' },
+  value: { type: 'string' },
+  rationale: { type: 'string' },
+  source: { type: 'string' },
+  expectation: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -71,22 +84,58 @@ function waitMs(value: string | undefined): number {
   return seconds * 1000;
 }
 
+async function readKeyFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`the key file ${path} does not exist (--key-file)`);
+    if (code === 'EISDIR') throw new CliError(`--key-file ${path} is a folder: give the file that holds the key`);
+    if (code === 'EACCES' || code === 'EPERM') throw new CliError(`cannot read the key file ${path}: permission denied`);
+    throw new CliError(`cannot read the key file ${path}: ${(error as Error).message}`);
+  }
+  const key = text.trim();
+  if (key === '') throw new CliError(`the key file ${path} is empty`);
+  return key;
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<CommandResult> {
   const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
   const [command, rawId, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') return { output: USAGE, exitCode: EXIT.OK };
-  if (!['verify', 'tree', 'report'].includes(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  if (!['verify', 'tree', 'report', 'feedback'].includes(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
   if (rawId === undefined) throw new CliError(`${command} needs a trace id\n\n${USAGE}`);
   if (rest.length > 0) throw new CliError(`unexpected arguments: ${rest.join(' ')}`);
   const traceId = parseTraceId(rawId);
+  if (command === 'feedback') {
+    return feedbackCommand(
+      {
+        traceId,
+        name: values.name,
+        value: values.value,
+        rationale: values.rationale,
+        source: values.source,
+        expectation: values.expectation ?? false,
+        mlflowUri: values['mlflow-uri'],
+        waitMs: waitMs(values.wait),
+        json: values.json ?? false,
+      },
+      io.env,
+    );
+  }
   const config = sourceConfig(
     { from: values.from, file: values.file, jaegerUrl: values['jaeger-url'], mlflowUri: values['mlflow-uri'] },
     io.env,
   );
-  const keySecret = values['key-file'] ? (await readFile(values['key-file'], 'utf8')).trim() : undefined;
+  const digest = values.digest?.trim();
+  if (digest !== undefined && !/^[0-9a-f]{64}$/i.test(digest)) {
+    throw new CliError(`--digest takes the 64 hex characters of a digest, not "${values.digest}"`);
+  }
+  const keySecret = values['key-file'] ? await readKeyFile(values['key-file']) : undefined;
   const settings = {
     key: keyFrom(keySecret, io.env),
-    digest: values.digest,
+    ...(digest ? { digest } : {}),
     allowUncovered: values['allow-uncovered'] ?? false,
   };
 
@@ -114,8 +163,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     io.stdout(result.output);
     return result.exitCode;
   } catch (error) {
-    const known = error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr(`agents-tracing: ${known ? (error as Error).message : String((error as Error).stack ?? error)}`);
+    // Messages only: a stack trace tells a user nothing they can act on.
+    io.stderr(`agents-tracing: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.CANNOT_READ;
   }
 }

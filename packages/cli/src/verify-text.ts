@@ -11,6 +11,7 @@ const HEADLINES: Record<VerificationReport['verdict'], string> = {
   tampered: 'TAMPERED',
   'no-digest': 'NO DIGEST',
   'key-required': 'KEY NEEDED',
+  'wrong-key': 'WRONG KEY',
 };
 
 /** `  changed  `, `  missing  `, `  extra    `: one column for the ids and names. */

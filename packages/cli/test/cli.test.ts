@@ -97,7 +97,7 @@ describe('sources', () => {
     const spans = await readTraceFile(path, TRACE, ({ bytesRead, totalBytes }) => progress.push(bytesRead / totalBytes));
     expect(spans).toEqual(run());
     expect(progress.at(-1)).toBe(1);
-    await expect(readTraceFile(join(dir, 'absent.jsonl'), TRACE)).resolves.toEqual([]);
+    await expect(readTraceFile(join(dir, 'absent.jsonl'), TRACE)).rejects.toThrow(/absent\.jsonl does not exist/);
   });
 });
 
@@ -133,7 +133,9 @@ describe('agents-tracing verify', () => {
     await writeFile(keyFile, 's3cret key\n');
     await expect(main(['verify', TRACE, '--file', path, '--key-file', keyFile], io())).resolves.toBe(0);
     const wrong = io({ [AUDIT_KEY_ENV]: 'guess' });
-    await expect(main(['verify', TRACE, '--file', path], wrong)).resolves.toBe(1);
+    await expect(main(['verify', TRACE, '--file', path], wrong)).resolves.toBe(3);
+    expect(wrong.out.join('\n')).toMatch(/^WRONG KEY/);
+    expect(wrong.out.join('\n')).toContain('the key given does not make the digest');
     expect(wrong.out.join('\n')).not.toContain('guess');
   });
 

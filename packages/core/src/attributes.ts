@@ -56,6 +56,15 @@ export const AGENTS = {
   METADATA_PREFIX: 'openai.agents.metadata.',
   TASK_NAME: 'openai.agents.task.name',
   USAGE_REQUESTS: 'openai.agents.usage.requests',
+  /**
+   * Roll-ups of the model calls below a workflow or turn. Kept out of `gen_ai.usage.*`, which
+   * backends sum over every span that has it: only model calls carry those.
+   */
+  USAGE_INPUT_TOKENS: 'openai.agents.usage.input_tokens',
+  USAGE_OUTPUT_TOKENS: 'openai.agents.usage.output_tokens',
+  USAGE_CACHE_READ_INPUT_TOKENS: 'openai.agents.usage.cache_read.input_tokens',
+  USAGE_CACHE_CREATION_INPUT_TOKENS: 'openai.agents.usage.cache_creation.input_tokens',
+  USAGE_REASONING_OUTPUT_TOKENS: 'openai.agents.usage.reasoning.output_tokens',
   USAGE_TOTAL_TOKENS: 'openai.agents.usage.total_tokens',
   TURN: 'openai.agents.turn',
   AGENT_HANDOFFS: 'openai.agents.agent.handoffs',

@@ -1,5 +1,6 @@
 export { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from './processor.js';
 export { AgentsIdGenerator } from './ids.js';
+export { traceGuardrailInput } from './guardrail-input.js';
 export { boundedJson, describeThrown, type BoundedJson, type BoundedJsonOptions } from './content/bounded-json.js';
 export {
   ContentEncoder,
@@ -18,4 +19,5 @@ export { flatSpanFromReadable, hrTimeToMs, type ReadableSpanLike } from './tree/
 export { renderSpanTree, type RenderOptions } from './tree/render.js';
 export * from './audit/index.js';
 export * from './tree/otlp-json.js';
+export * from './metrics/index.js';
 export * from './realtime/index.js';

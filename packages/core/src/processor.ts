@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { Span as SdkSpan, SpanData, Trace, TracingProcessor } from '@openai/agents-core';
 import { setTracingContextStorage } from '@openai/agents-core';
+import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE } from '@opentelemetry/semantic-conventions';
 import { AGENTS, ATTR_ERROR_TYPE } from './attributes.js';
 import {
   digestAttributes,
@@ -28,13 +29,17 @@ import {
   openTelemetryContextStorage,
   registerSpanLookup,
 } from './context/otel-context-storage.js';
+import { takeGuardrailInput } from './guardrail-input.js';
 import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import { GenAiMetrics, type MetricsOption } from './metrics/index.js';
 import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
   DEFAULT_WORKFLOW_NAME,
+  errorTypeFor,
   mapSpanData,
   mapTrace,
   modelExchange,
+  responsesMessages,
   SpanAttributes,
   spanKindFor,
   startName,
@@ -45,6 +50,7 @@ import {
   claimToolCall,
   isTraceState,
   recordAgentResult,
+  recordBlockedInput,
   recordModelExchange,
   type OpenSpan,
   type TraceState,
@@ -72,6 +78,12 @@ export interface OpenTelemetryTracingProcessorOptions extends ContentOptions {
    * Needs the OpenTelemetry SDK's spans (any `@opentelemetry/sdk-trace-*` provider).
    */
   audit?: AuditOption;
+  /**
+   * GenAI metrics (tokens, durations, tool errors, guardrail trips, handoffs) through
+   * `@opentelemetry/api`'s metrics API: `false` to turn them off, or options. Default: on, into the
+   * global meter provider (a no-op until an app or `setupAgentTracing()` registers one).
+   */
+  metrics?: MetricsOption;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -104,6 +116,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #reported = new Set<string>();
   readonly #ownsContextStorage: boolean;
   readonly #audit: AuditSettings;
+  readonly #metrics: GenAiMetrics | undefined;
   readonly #pending: PendingWork[] = [];
   #drainScheduled = false;
   #shutDown = false;
@@ -121,6 +134,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     this.#idleTraceTimeoutMs = options.idleTraceTimeoutMs ?? 60_000;
     this.#onShutdown = options.onShutdown;
     this.#audit = resolveAuditSettings(options.audit, process.env);
+    this.#metrics = GenAiMetrics.fromOption(options.metrics);
     this.#unregisterLookup = registerSpanLookup((traceId, spanId) => this.#lookup(traceId, spanId));
     const nest = options.nestToolSpans ?? 'auto';
     this.#ownsContextStorage = nest === true || (nest === 'auto' && hasActiveContextManager());
@@ -206,7 +220,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const parentContext = otelContext.active();
     const nested = otelTrace.getSpanContext(parentContext) !== undefined;
     const otel = withParkedIds(nested ? undefined : otelTraceIdFromSdk(sdkTrace.traceId), undefined, () =>
-      this.#tracer.startSpan(name, { attributes: attributes.finish(), startTime: Date.now() }, parentContext),
+      this.#tracer.startSpan(name, { attributes: attributes.finish(), startTime: preciseNow() }, parentContext),
     );
     this.#traces.set(sdkTrace.traceId, {
       sdkTraceId: sdkTrace.traceId,
@@ -227,7 +241,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const parentContext = parent ? otelTrace.setSpan(ROOT_CONTEXT, parent.otel) : otelContext.active();
     const data = span.spanData;
     const type = String(data.type);
-    const startTime = span.startedAt ? Date.parse(span.startedAt) : Date.now();
+    const startTime = preciseTime(span.startedAt);
     const name = startName(data, traceState?.workflowName ?? DEFAULT_WORKFLOW_NAME);
     const otel = withParkedIds(otelTraceIdFromSdk(span.traceId), otelSpanIdFromSdk(span.spanId), () =>
       this.#tracer.startSpan(
@@ -263,7 +277,7 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       if (!open) return;
     }
     this.#spans.delete(span.spanId);
-    const endTime = span.endedAt ? Date.parse(span.endedAt) : Date.now();
+    const endTime = preciseTime(span.endedAt);
     this.#queue({ open, span, endTime: Number.isFinite(endTime) ? endTime : Date.now() });
     if (isTraceState(open.parent)) this.processPending();
   }
@@ -307,12 +321,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     }
     open.name = ancestorHasName(open, name) ? `${name} (nested)` : name;
     open.otel.updateName(open.name);
-    open.otel.setAttributes(attributes.finish());
-    const failed = this.#setStatus(open.otel, span, data, attributes);
+    const finished = attributes.finish();
+    open.otel.setAttributes(finished);
+    const errorType = this.#setStatus(open.otel, span, data, attributes);
     this.#afterEnd(open, data, name);
     open.otel.end(endTime);
     this.#addLeaf(open);
-    this.#childEnded(open, failed);
+    this.#metrics?.spanFinished(open, finished, span.startedAt, endTime, errorType);
+    this.#childEnded(open, errorType !== undefined);
   }
 
   /** What the children told this span (agents and workflows), or what it claims (tools). */
@@ -331,30 +347,40 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       if (exchange) recordModelExchange(open, exchange);
     } else if (data.type === 'agent') {
       recordAgentResult(open, data.name || name);
+    } else if (data.type === 'guardrail') {
+      const input = takeGuardrailInput(data);
+      if (input !== undefined) recordBlockedInput(open, responsesMessages(input));
     }
   }
 
-  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): boolean {
+  /** Marks an error or a tripwire; returns the error type of a span that failed. */
+  #setStatus(otel: Span, span: SdkSpan<SpanData>, data: SpanData, attributes: SpanAttributes): string | undefined {
     const error = span.error;
     if (error) {
       const message = this.#encoder.scrub(String(error.message ?? 'error'));
-      const errorType = errorTypeOf(error.data) ?? message;
+      const errorType = errorTypeFor(String(data.type), error.data);
       otel.setAttribute(ATTR_ERROR_TYPE, errorType);
+      const exception: Attributes = { [ATTR_EXCEPTION_TYPE]: errorType, [ATTR_EXCEPTION_MESSAGE]: message };
       if (error.data !== undefined) {
         attributes.content(AGENTS.ERROR_DATA, error.data);
         const encoded = attributes.values[AGENTS.ERROR_DATA];
-        if (encoded !== undefined) otel.setAttribute(AGENTS.ERROR_DATA, encoded);
+        if (encoded !== undefined) {
+          otel.setAttribute(AGENTS.ERROR_DATA, encoded);
+          exception[AGENTS.ERROR_DATA] = encoded;
+        }
       }
-      otel.recordException({ name: errorType, message });
+      otel.addEvent('exception', exception);
       otel.setStatus({ code: SpanStatusCode.ERROR, message });
-      return true;
+      return errorType;
     }
     if (data.type === 'guardrail' && data.triggered) {
       // The exception event is what backends' UIs (MLflow's among them) mark in red.
       otel.recordException({ name: 'GuardrailTripwireTriggered', message: TRIPWIRE_MESSAGE });
       otel.setStatus({ code: SpanStatusCode.ERROR, message: TRIPWIRE_MESSAGE });
+    } else {
+      otel.setStatus({ code: SpanStatusCode.OK });
     }
-    return false;
+    return undefined;
   }
 
   /** Root bookkeeping: a failed run never calls `onTraceEnd`, so its root is closed here. */
@@ -379,7 +405,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
       state.otel.setStatus({ code: SpanStatusCode.ERROR, message: FAILED_RUN_MESSAGE });
     }
     if (reason === 'incomplete') state.otel.setAttribute(AGENTS.INCOMPLETE, true);
-    const endTime = Date.now();
+    if (reason === undefined) state.otel.setStatus({ code: SpanStatusCode.OK });
+    const endTime = preciseNow();
     if (state.leaves) this.#setDigest(state, state.leaves, endTime);
     state.otel.end(endTime);
   }
@@ -459,9 +486,18 @@ function isReadable(span: Span): span is Span & ReadableSpanLike {
   return Array.isArray(candidate.startTime) && typeof candidate.attributes === 'object' && Array.isArray(candidate.events);
 }
 
-function errorTypeOf(data: Record<string, unknown> | undefined): string | undefined {
-  const type = data?.type ?? data?.name ?? data?.error_type;
-  return typeof type === 'string' && type.length > 0 && type.length < 128 ? type : undefined;
+const preciseNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * The SDK's timestamps are ISO strings in whole milliseconds. The callbacks run as the SDK stamps
+ * them, so the clock read now is the same instant to the microsecond; it is kept when it agrees
+ * with the SDK's stamp, else the stamp is.
+ */
+function preciseTime(iso: string | null | undefined): number {
+  const now = preciseNow();
+  if (!iso) return now;
+  const stamped = Date.parse(iso);
+  return now >= stamped && now - stamped < 2 ? now : stamped;
 }
 
 async function flushProvider(provider: TracerProvider): Promise<void> {

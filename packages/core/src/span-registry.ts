@@ -55,6 +55,12 @@ export function recordModelExchange(span: OpenSpan, exchange: ModelExchange): vo
   if (exchange.toolCalls.length > 0) (agent.pendingToolCalls ??= []).push(...exchange.toolCalls);
 }
 
+/** An input guardrail's input is its agent's input when no model call saw one (the run was stopped). */
+export function recordBlockedInput(guardrailSpan: OpenSpan, input: unknown): void {
+  const agent = nearestAncestor(guardrailSpan, 'agent');
+  if (agent && agent.input === undefined) agent.input = input;
+}
+
 /** Gives a finished agent's input and output to its workflow (task) span. */
 export function recordAgentResult(agentSpan: OpenSpan, agentName: string): void {
   const task = nearestAncestor(agentSpan, 'task');

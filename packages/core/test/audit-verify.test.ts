@@ -225,17 +225,30 @@ describe('verifyTraceDigest', () => {
       expect(verifyTraceDigest(renamed)).toMatchObject({ verdict: 'tampered', changed: [{ spanId: 'a000000000000002' }] });
     });
 
-    it('fails with another key, and says the key ids differ', () => {
+    it('tells another key (a key id of its own) from tampering', () => {
       const report = verifyTraceDigest(signedRun(key), { key: auditKey('another key') });
+      expect(report.verdict).toBe('wrong-key');
+      expect(report.notes.join('\n')).toMatch(/made with key id audit-2026.*\n.*the key given does not make the digest: check with the key of id audit-2026/);
+    });
+
+    it('fails as tampered when the key given under the recorded id does not make the digest', () => {
+      const report = verifyTraceDigest(signedRun(key), { key: auditKey('another key', 'audit-2026') });
       expect(report.verdict).toBe('tampered');
-      expect(report.notes.join('\n')).toMatch(/made with key id audit-2026.*\n.*key is not the one/);
+      expect(report.notes.join('\n')).toMatch(/the digest record was altered/);
     });
 
     it('fails when someone without the key re-signs an edited trace with a plain digest', () => {
       const edited = edit(recordedRun(), 'a000000000000003', (s) => ({ ...s, name: 'chat gpt-4o' }));
       const resigned = computeTraceDigest(edited, auditKey('forger'));
       const spans = edited.map((s, i) => (i === 0 ? { ...s, attributes: { ...s.attributes, ...resigned } } : s));
-      expect(verifyTraceDigest(spans, { key }).verdict).toBe('tampered');
+      // Signed with the forger's key id: to the verifier, not the key it holds.
+      const report = verifyTraceDigest(spans, { key });
+      expect(report.verdict).toBe('wrong-key');
+      expect(report.notes.join('\n')).toMatch(/someone else signed this one: treat it as tampered/);
+      // Under the real key id, it is plainly tampered.
+      const underRealId = computeTraceDigest(edited, auditKey('forger', key.keyId));
+      const forged = edited.map((s, i) => (i === 0 ? { ...s, attributes: { ...s.attributes, ...underRealId } } : s));
+      expect(verifyTraceDigest(forged, { key }).verdict).toBe('tampered');
     });
   });
 });

@@ -85,7 +85,7 @@ describe('boundedJson', () => {
     const result = encode('x'.repeat(10_000_000));
     expect(result.truncated).toBe(true);
     expect(result.text.length).toBeLessThanOrEqual(LIMIT);
-    expect(JSON.parse(result.text)).toMatch(/^x+…\[truncated\]$/);
+    expect(JSON.parse(result.text)).toMatch(/^x+…\[\d+ characters left out\]…x+$/);
   });
 
   it('stops reading a huge object once the limit is reached', () => {
@@ -121,5 +121,69 @@ describe('boundedJson', () => {
         expect(() => JSON.parse(result.text)).not.toThrow();
       }
     }
+  });
+});
+
+describe('boundedJson keeps the start and the end of what does not fit', () => {
+  const conversation = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `message ${i}: ${'words '.repeat(20)}` }));
+
+  it('keeps the first and the newest messages of a long conversation, and counts those left out', () => {
+    const result = encode(conversation);
+    expect(result.truncated).toBe(true);
+    expect(result.text.length).toBeLessThanOrEqual(LIMIT);
+    const kept = JSON.parse(result.text) as unknown[];
+    expect(kept[0]).toEqual(conversation[0]);
+    expect(kept.at(-1)).toEqual(conversation.at(-1));
+    expect(kept.at(-2)).toEqual(conversation.at(-2));
+    const marker = kept.find((item) => typeof item === 'string') as string;
+    const leftOut = Number(/^\[(\d+) items left out\]$/.exec(marker)?.[1]);
+    expect(leftOut + kept.length - 1).toBe(conversation.length);
+    // What is kept is the conversation's own start and end, in order.
+    const objects = kept.filter((item) => typeof item !== 'string');
+    const startCount = kept.indexOf(marker);
+    expect(objects).toEqual([...conversation.slice(0, startCount), ...conversation.slice(conversation.length - (objects.length - startCount))]);
+  });
+
+  it('keeps the start and the end of a long string, and says how many characters were left out', () => {
+    const text = `BEGIN ${'x'.repeat(100_000)} END`;
+    const result = encode(text);
+    expect(result.truncated).toBe(true);
+    expect(result.text.length).toBeLessThanOrEqual(LIMIT);
+    const kept = JSON.parse(result.text) as string;
+    const match = /^(BEGIN x+)…\[(\d+) characters left out\]…(x+ END)$/.exec(kept);
+    expect(match).not.toBeNull();
+    expect(match![1]!.length + Number(match![2]) + match![3]!.length).toBe(text.length);
+  });
+
+  it('cuts inside the last message when it alone is too long, and still ends with its end', () => {
+    const messages = [...conversation.slice(0, 3), { role: 'user', content: `${'q'.repeat(50_000)} the actual question?` }];
+    const kept = JSON.parse(encode(messages).text) as { content: string }[];
+    expect(kept[0]).toEqual(messages[0]);
+    expect(kept.at(-1)!.content).toMatch(/…\[\d+ characters left out\]…q+ the actual question\?$/);
+  });
+
+  it('keeps messages whole inside an object, and stays within the limit for escapes', () => {
+    const value = { messages: conversation.map((m) => ({ ...m, content: `"\\\n${m.content}` })) };
+    for (const limit of [128, 500, 2048]) {
+      const result = encode(value, limit);
+      expect(result.text.length).toBeLessThanOrEqual(limit);
+      const kept = JSON.parse(result.text) as { messages: unknown[] };
+      if (limit >= 2048) expect(kept.messages.at(-1)).toEqual(value.messages.at(-1));
+    }
+  });
+
+  it('costs a bounded number of reads for a huge array', () => {
+    let reads = 0;
+    const items = Array.from({ length: 100_000 }, (_, i) => i);
+    const counted = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads += 1;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const result = encode(counted);
+    expect(result.truncated).toBe(true);
+    expect((JSON.parse(result.text) as unknown[]).at(-1)).toBe(99_999);
+    expect(reads).toBeLessThan(3000);
   });
 });

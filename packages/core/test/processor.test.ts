@@ -85,6 +85,7 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
         s.spanData.input = 'say hi';
       });
       finish(createSpeechGroupSpan({ data: { input: 'group' } }, agent));
+      turn.spanData.usage = { input_tokens: 16, output_tokens: 10, cached_input_tokens: 2, cache_write_input_tokens: 0 };
       turn.end();
       agent.end();
       task.end();
@@ -108,10 +109,14 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
       'gen_ai.agent.name': 'Helper',
       'openai.agents.agent.tools': ['lookup'],
       'openai.agents.agent.handoffs': ['Other'],
-      'gen_ai.input.messages': '[{"role":"user","content":"hi"}]',
+      'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"hi"}]}]',
     });
     // The agent's final output is its last model call's output.
     expect(agent?.attributes['gen_ai.output.messages']).toContain('"content":"a"');
+    // Roll-ups stay off `gen_ai.usage.*`, which backends sum over spans.
+    const turn = h.byName('turn 1 Helper');
+    expect(turn?.attributes).toMatchObject({ 'openai.agents.usage.input_tokens': 16, 'openai.agents.usage.output_tokens': 10 });
+    expect(turn?.attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
     const response = h.byName('chat gpt-x');
     expect(response?.kind).toBe('CLIENT');
     expect(response?.attributes).toMatchObject({
@@ -121,7 +126,7 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
       'gen_ai.usage.output_tokens': 7,
       'gen_ai.usage.cache_read.input_tokens': 2,
       'gen_ai.usage.reasoning.output_tokens': 1,
-      'gen_ai.system_instructions': 'be brief',
+      'gen_ai.system_instructions': '[{"type":"text","content":"be brief"}]',
     });
     expect(h.byName('execute_tool lookup')?.attributes).toMatchObject({
       'gen_ai.tool.call.id': 'call_9',
@@ -180,6 +185,43 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
     expect(span?.attributes['error.type']).toBe('ToolError');
     expect(span?.events.map((e) => e.name)).toEqual(['exception']);
     expect(JSON.stringify(h.spans())).not.toContain('sk-abcdefghij');
+  });
+
+  it('gives a failed tool an exception event with a type, the message and the SDK’s error data; other spans end OK', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      finish(createFunctionSpan({ data: { name: 'lookup', input: '{}' } }, trace), (s) => {
+        s.setError({ message: 'Error running tool', data: { tool_name: 'lookup', error: 'Error: database is down' } });
+      });
+      finish(createFunctionSpan({ data: { name: 'fine', input: '{}' } }, trace), (s) => {
+        s.spanData.output = 'ok';
+      });
+    });
+    const failed = h.byName('execute_tool lookup');
+    expect(failed?.attributes['error.type']).toBe('ToolCallError');
+    expect(failed?.events).toEqual([
+      expect.objectContaining({
+        name: 'exception',
+        attributes: {
+          'exception.type': 'ToolCallError',
+          'exception.message': 'Error running tool',
+          'openai.agents.error.data': '{"tool_name":"lookup","error":"Error: database is down"}',
+        },
+      }),
+    ]);
+    expect(h.byName('execute_tool fine')?.status.code).toBe('OK');
+  });
+
+  it('times spans finer than the SDK’s millisecond timestamps', async () => {
+    h = harness();
+    const trace = h.newTrace();
+    await inTrace(trace, () => {
+      for (let i = 0; i < 5; i += 1) finish(createFunctionSpan({ data: { name: `t${i}`, input: '{}' } }, trace));
+    });
+    const times = h.spans().flatMap((span) => [span.startTime, span.endTime]);
+    expect(times.some((ms) => !Number.isInteger(ms))).toBe(true);
+    for (const span of h.spans()) expect(span.endTime).toBeGreaterThanOrEqual(span.startTime);
   });
 
   it('gives nested spans with the same name distinct names', async () => {
@@ -306,7 +348,7 @@ describe('content capture', () => {
     h = harness();
     await runTool();
     expect(h.byName('execute_tool t')?.attributes['gen_ai.tool.call.result']).toBeUndefined();
-    expect(h.byName('chat m')?.attributes['gen_ai.input.messages']).toBe('[{"role":"user","content":"prompt"}]');
+    expect(h.byName('chat m')?.attributes['gen_ai.input.messages']).toBe('[{"role":"user","parts":[{"type":"text","content":"prompt"}]}]');
     await h.stop();
     delete process.env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA;
     process.env.OPENAI_AGENTS_DONT_LOG_MODEL_DATA = 'true';

@@ -1,24 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { createSecretScrubber, DEFAULT_SECRET_PATTERNS, REDACTED } from '../src/content/scrub.js';
+import { fakeCredentials, randomToken } from '../../../test/support/fake-credentials.js';
 
 const scrub = createSecretScrubber(DEFAULT_SECRET_PATTERNS);
 // A made-up key in the shape of an OpenAI key, assembled so the source holds no such shape.
 const FAKE_KEY = ['sk', 'abcdefghijklmnopqrstuvwxyz'].join('-');
 
 describe('default secret scrubbing', () => {
-  it.each([
-    ['an OpenAI key', 'key=sk-proj-AbCdEfGhIjKlMnOpQrStUvWx123456', 'sk-proj-AbCd'],
-    ['a bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', 'eyJhbGciOiJIUzI1NiJ9'],
-    ['basic auth', 'Authorization: Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA'],
-    ['an AWS access key id', 'id AKIAIOSFODNN7EXAMPLE here', 'AKIAIOSFODNN7EXAMPLE'],
-    ['an AWS secret key', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI'],
-    ['a private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA'],
-    ['a URL with credentials', 'postgres://admin:hunter2@db.internal:5432/app', 'hunter2'],
-    ['a GitHub token', 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdef'],
-  ])('removes %s', (_shape, text, secret) => {
-    const out = scrub(text);
-    expect(out).not.toContain(secret);
-    expect(out).toContain(REDACTED);
+  it.each(Object.entries(fakeCredentials()))('removes %s, in text, in JSON and in JSON inside JSON', (_shape, { text, needle }) => {
+    const prose = scrub(`before ${text} after`);
+    expect(prose).not.toContain(needle);
+    expect(prose).toMatch(/^before .*\[REDACTED\].* after$/s);
+    for (const json of [JSON.stringify({ note: text }), JSON.stringify(JSON.stringify({ note: text }))]) {
+      const out = scrub(json);
+      expect(out).not.toContain(needle);
+      expect(out).toContain(REDACTED);
+      expect(() => JSON.parse(out) as unknown).not.toThrow();
+    }
+  });
+
+  it('removes the value of a secret-named key in JSON, keeping the JSON valid', () => {
+    const password = randomToken('abcdefghij0123456789', 12);
+    const apiKey = randomToken('abcdefghij0123456789', 20);
+    const args = { username: 'ops', ['pass' + 'word']: password, ['api' + 'Key']: apiKey, retries: 3 };
+    const once = scrub(JSON.stringify(args));
+    expect(JSON.parse(once)).toEqual({ ...args, ['pass' + 'word']: REDACTED, ['api' + 'Key']: REDACTED });
+    const twice = scrub(JSON.stringify(JSON.stringify(args)));
+    expect(JSON.parse(JSON.parse(twice) as string)).toEqual({ ...args, ['pass' + 'word']: REDACTED, ['api' + 'Key']: REDACTED });
   });
 
   it('keeps JSON valid when scrubbing inside JSON text', () => {
@@ -26,8 +34,13 @@ describe('default secret scrubbing', () => {
     expect(JSON.parse(scrub(json))).toEqual({ key: REDACTED, pem: REDACTED, url: `https://${REDACTED}@h/x` });
   });
 
-  it('leaves ordinary text alone', () => {
-    const text = 'Sunny, 21°C in Paris. Ask me at https://example.com/path?x=1';
+  it.each([
+    ['ordinary text', 'Sunny, 21°C in Paris. Ask me at https://example.com/path?x=1'],
+    ['talk about tokens and passwords', 'The model used 120 tokens. Reset your password in the settings; the API key page lists keys.'],
+    ['a publishable Stripe key and a plain word after sk_', `pk_live_${'a'.repeat(24)} and task_list_items`],
+    ['a short password field', '{"password":"","token_count":12}'],
+    ['identifiers that start like a key', 'npm_config_cache, AIzaWord, eyJustAWord, signature=abc'],
+  ])('leaves %s alone', (_what, text) => {
     expect(scrub(text)).toBe(text);
   });
 

@@ -6,6 +6,7 @@ export {
   type AgentTracing,
   type SetupAgentTracingOptions,
 } from './setup-agent-tracing.js';
+export { metricsEnvConfigured, resolveMetricsConfig, type MetricsExportConfig, type MetricsOff } from './metrics/index.js';
 export type { ExporterSettings } from './exporters.js';
 export { TreeExporter, type TreeExporterOptions } from './tree-exporter.js';
 export { TraceAssembler } from './trace-assembler.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { addTraceProcessor, setTraceProcessors } from '@openai/agents-core';
+import { diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -9,7 +10,7 @@ import type { BatchSettings, DeliveryOptions } from './pipeline/options.js';
 import { registerGlobally } from './register-globally.js';
 import { sumDeliveryCounts, type DeliveryStats } from './pipeline/stats.js';
 import { Spool } from './spool/spool.js';
-import { defaultDeliveryLogger, describeExportFailure, type DeliveryLogger } from './pipeline/logger.js';
+import { describeExportFailure, silentDeliveryLogger, stderrDeliveryLogger, type DeliveryLogger } from './pipeline/logger.js';
 import {
   AgentsIdGenerator,
   OpenTelemetryTracingProcessor,
@@ -23,6 +24,8 @@ import {
   type ExporterSettings,
 } from './exporters.js';
 import { TreeExporter } from './tree-exporter.js';
+import { setUpMetrics, type MetricsPipeline } from './metrics/index.js';
+import { DEFAULT_DELIVERY_OPTIONS } from './pipeline/options.js';
 
 export const DEFAULT_SERVICE_NAME = 'agents-app';
 export const DEFAULT_TRACE_FILE = 'traces/agent-traces.otlp.jsonl';
@@ -65,14 +68,24 @@ export interface SetupAgentTracingOptions
    * could not be sent. Default true.
    */
   exitHooks?: boolean;
-  /** Where delivery problems (outages, drops) are told. Default: OpenTelemetry's `diag`. */
-  logger?: DeliveryLogger;
+  /**
+   * Where delivery problems (outages, drops, unusable settings) are told, each once per condition
+   * with what to do. Default: stderr; `false` for nothing.
+   */
+  logger?: DeliveryLogger | false;
+  /**
+   * Reject when an exporter cannot be set up (a misspelled endpoint, an unusable setting) instead
+   * of reporting it and tracing without that exporter. Default false.
+   */
+  strict?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
 export interface AgentTracing {
   readonly tracerProvider: TracerProvider;
   readonly processor: OpenTelemetryTracingProcessor;
+  /** The meter provider exporting the GenAI metrics, when `OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT` is set. */
+  readonly meterProvider: MetricsPipeline['meterProvider'] | undefined;
   /** The exporters in use, in the order they were chosen. */
   readonly exporters: readonly SpanExporter[];
   /** Exports everything pending, waiting at most `delivery.flushTimeoutMillis` (default 4 s). */
@@ -94,10 +107,10 @@ export interface AgentTracing {
  */
 export async function setupAgentTracing(options: SetupAgentTracingOptions = {}): Promise<AgentTracing> {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? defaultDeliveryLogger();
+  const logger = options.logger === false ? silentDeliveryLogger : (options.logger ?? stderrDeliveryLogger());
   const chosen = options.exporters
     ? options.exporters.map((exporter, i): ChosenExporter => ({ name: `exporter-${i + 1}`, exporter, remote: true }))
-    : await chooseExporters(options, env);
+    : await chooseExporters(options, env, logger);
   const spoolDir = options.spoolDir ?? (env[SPOOL_DIR_ENV] || false);
   const pipelines = chosen.map(
     ({ name, exporter, remote }) =>
@@ -109,18 +122,25 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
         spool: spoolDir && remote ? openSpool(join(spoolDir, name), logger) : undefined,
       }),
   );
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+  });
   const tracerProvider = new TracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
-    }),
+    resource,
     idGenerator: new AgentsIdGenerator(),
     spanProcessors: pipelines,
   });
   if (options.registerGlobal ?? true) registerGlobally(tracerProvider);
+  const metrics = setUpMetrics(options.metrics, env, resource, options.registerGlobal ?? true, logger);
+  const flushBudget = options.delivery?.flushTimeoutMillis ?? DEFAULT_DELIVERY_OPTIONS.flushTimeoutMillis;
   const processor = new OpenTelemetryTracingProcessor({
     ...options,
+    metrics: metrics.processorOption,
     tracerProvider,
-    onShutdown: () => tracerProvider.shutdown(),
+    // Every exit path ends here (the SDK's own exit hooks and ours): spans and metrics together.
+    onShutdown: async () => {
+      await Promise.all([tracerProvider.shutdown(), metrics.pipeline?.shutdown(flushBudget)]);
+    },
   });
   if (options.keepOpenAIExporter ?? Boolean(env.OPENAI_API_KEY)) addTraceProcessor(processor);
   else setTraceProcessors([processor]);
@@ -139,9 +159,14 @@ export async function setupAgentTracing(options: SetupAgentTracingOptions = {}):
   return {
     tracerProvider,
     processor,
+    meterProvider: metrics.pipeline?.meterProvider,
     exporters: chosen.map((c) => c.exporter),
-    // The processor's flush first finishes spans still queued from the current step.
-    forceFlush: () => processor.forceFlush(),
+    // The processor's flush first finishes spans still queued from the current step, and so
+    // records their metrics.
+    async forceFlush() {
+      await processor.forceFlush();
+      await metrics.pipeline?.forceFlush(flushBudget);
+    },
     async shutdown() {
       await processor.shutdown();
       removeExitHooks();
@@ -168,19 +193,24 @@ function openSpool(directory: string, logger: DeliveryLogger): Spool | undefined
   }
 }
 
-async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.ProcessEnv): Promise<ChosenExporter[]> {
+async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.ProcessEnv, logger: DeliveryLogger): Promise<ChosenExporter[]> {
   const exporters: ChosenExporter[] = [];
+  const build = (name: string, create: (startupLogger: DeliveryLogger) => SpanExporter): void => {
+    const exporter = buildExporter(name, create, logger, options.strict ?? false);
+    if (exporter) exporters.push({ name, exporter, remote: true });
+  };
   const otlp = options.otlp ?? otlpEnvConfigured(env);
   if (otlp) {
     const mod = await loadOtlp('OTLP export was asked for');
-    exporters.push({ name: 'otlp', exporter: mod.createOtlpSpanExporter(withoutOwnRetries(otlp), env), remote: true });
+    build('otlp', (startupLogger) => mod.createOtlpSpanExporter(withLogger(withoutOwnRetries(otlp), startupLogger), env));
   }
   const mlflow = options.mlflow ?? mlflowEnvConfigured(env);
   if (mlflow) {
     const mod = await loadMlflow('MLflow export was asked for');
-    exporters.push({ name: 'mlflow', exporter: mod.createMlflowSpanExporter(typeof mlflow === 'object' ? mlflow : undefined, env), remote: true });
+    build('mlflow', (startupLogger) => mod.createMlflowSpanExporter(withLogger(typeof mlflow === 'object' ? mlflow : {}, startupLogger), env));
   }
-  const noBackend = exporters.length === 0;
+  // A backend that was asked for but could not be set up still counts: no trees on stdout instead.
+  const noBackend = !otlp && !mlflow;
   const print = options.printTrees ?? noBackend;
   const file = options.file ?? (noBackend ? DEFAULT_TRACE_FILE : false);
   if (print || file) {
@@ -188,6 +218,49 @@ async function chooseExporters(options: SetupAgentTracingOptions, env: NodeJS.Pr
     exporters.push({ name: 'tree', exporter, remote: false });
   }
   return exporters;
+}
+
+/**
+ * An exporter from its settings. One that cannot be set up is reported and left out, so the app
+ * starts and traces to its other exporters; with `strict` the error is thrown instead.
+ */
+function buildExporter(
+  name: string,
+  create: (startupLogger: DeliveryLogger) => SpanExporter,
+  logger: DeliveryLogger,
+  strict: boolean,
+): SpanExporter | undefined {
+  const startup = startupLogger(name, logger);
+  try {
+    return create(startup.logger);
+  } catch (error) {
+    if (strict) throw error;
+    logger.warn(`${name}: ${describeExportFailure(error)} Tracing goes on without this exporter (strict: true makes this an error).`);
+    return undefined;
+  } finally {
+    startup.end();
+  }
+}
+
+/**
+ * The exporter's own logger: what it says while it is set up (an ignored variable, a path that
+ * gRPC drops) reaches the set-up's logger; later it reports each failed batch, which the delivery
+ * pipeline already tells (with the exporter's description), so those go to OpenTelemetry's diag.
+ */
+function startupLogger(name: string, logger: DeliveryLogger): { logger: DeliveryLogger; end(): void } {
+  const later = diag.createComponentLogger({ namespace: `@agents-tracing/delivery/${name}` });
+  let target: DeliveryLogger = { warn: (message) => logger.warn(`${name}: ${message}`), info: (message) => logger.info(`${name}: ${message}`) };
+  return {
+    logger: { warn: (message) => target.warn(message), info: (message) => target.info(message) },
+    end: () => {
+      target = later;
+    },
+  };
+}
+
+/** Settings with the logger added, unless the caller gave the exporter one of its own. */
+function withLogger(settings: ExporterSettings, logger: DeliveryLogger): ExporterSettings {
+  return 'logger' in settings ? settings : { ...settings, logger };
 }
 
 /**

@@ -13,13 +13,18 @@ export class ScriptedExporter implements SpanExporter {
   readonly delivered: string[] = [];
   answer: Answer | ((attempt: number) => Answer) = 'ok';
   shutDown = false;
+  /** The callbacks of exports answered 'hang', to answer them later. */
+  readonly hanging: ((result: ExportResult) => void)[] = [];
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     const names = spans.map((s) => s.name);
     this.attempts.push(names);
     const answer = typeof this.answer === 'function' ? this.answer(this.attempts.length) : this.answer;
     if (answer === 'throw') throw new Error('exporter blew up');
-    if (answer === 'hang') return;
+    if (answer === 'hang') {
+      this.hanging.push(done);
+      return;
+    }
     setImmediate(() => {
       if (answer === 'ok') {
         this.delivered.push(...names);

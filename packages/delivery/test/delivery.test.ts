@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ExportResultCode } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
 import { retryDelay } from '../src/pipeline/backoff.js';
 import { isRetryable } from '../src/pipeline/export-attempt.js';
@@ -88,8 +89,45 @@ describe('delivery pipeline', () => {
     expect(took).toBeGreaterThanOrEqual(190);
     expect(took).toBeLessThan(1_500);
     expect(exporter.shutDown).toBe(true);
-    expect(processor.stats()).toMatchObject({ exported: 0, dropped: 2 });
-    expect(logged.at(-1)?.message).toBe('test: 2 spans could not be delivered before shutdown and are lost (a spool directory would keep them).');
+    // Still out at the end: they may have arrived, so they are not confirmed, not lost.
+    expect(processor.stats()).toMatchObject({ exported: 0, dropped: 0, pending: 0, unconfirmed: 2 });
+    expect(logged.at(-1)?.message).toBe(
+      'test: 2 spans were being sent when shutdown ended and are not confirmed: they may have arrived (a spool directory would send them again if not).',
+    );
+  });
+
+  it('tells lost from not confirmed, never counts a span twice, and says nothing after the final report', async () => {
+    const exporter = new ScriptedExporter();
+    exporter.answer = (attempt) => (attempt === 1 ? 'hang' : 'fail');
+    const { processor, endSpans, logged } = pipeline(exporter, { flushTimeoutMillis: 150, maxExportBatchSize: 2, exportTimeoutMillis: 60_000 });
+    endSpans(2, 'out');
+    await until(() => exporter.attempts.length === 1);
+    endSpans(3, 'waiting');
+    await processor.shutdown();
+    const total = (s: ReturnType<typeof processor.stats>): number => s.exported + s.dropped + s.pending + s.unconfirmed;
+    expect(processor.stats()).toMatchObject({ exported: 0, dropped: 3, pending: 0, unconfirmed: 2 });
+    expect(total(processor.stats())).toBe(5);
+    const finalReport = 'test: 3 spans could not be delivered before shutdown and are lost (a spool directory would keep them); 2 more were being sent and are not confirmed (they may have arrived).';
+    expect(logged.at(-1)?.message).toBe(finalReport);
+    // The answer comes after all: the spans arrived, counted once, and nothing more is said.
+    exporter.hanging[0]!({ code: ExportResultCode.SUCCESS });
+    await until(() => processor.stats().unconfirmed === 0);
+    expect(processor.stats()).toMatchObject({ exported: 2, dropped: 3, pending: 0, unconfirmed: 0 });
+    expect(logged.at(-1)?.message).toBe(finalReport);
+    expect(logged.filter((l) => /retrying/.test(l.message))).toEqual([]);
+  });
+
+  it('counts a batch not confirmed at shutdown as lost when its answer is a failure', async () => {
+    const exporter = new ScriptedExporter();
+    exporter.answer = 'hang';
+    const { processor, endSpans, logged } = pipeline(exporter, { flushTimeoutMillis: 100, exportTimeoutMillis: 60_000 });
+    endSpans(2);
+    await processor.shutdown();
+    const told = logged.length;
+    exporter.hanging[0]!({ code: ExportResultCode.FAILED, error: new Error('socket hang up') });
+    await until(() => processor.stats().unconfirmed === 0);
+    expect(processor.stats()).toMatchObject({ exported: 0, dropped: 2, pending: 0 });
+    expect(logged).toHaveLength(told);
   });
 
   it('times out an export that never answers and sends the batch again', async () => {

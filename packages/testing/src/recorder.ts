@@ -12,7 +12,8 @@ import {
   type RenderOptions,
   type SpanTreeNode,
 } from '@agents-tracing/processor';
-import { loadContextManager, loadTracerProvider, type RecorderTracerProvider } from './sdk.js';
+import { RecordedMetrics } from './recorded-metrics.js';
+import { loadContextManager, loadMetricsRecorder, loadTracerProvider, type RecorderTracerProvider } from './sdk.js';
 
 export interface RecordAgentSpansOptions extends Omit<OpenTelemetryTracingProcessorOptions, 'tracerProvider'> {
   /**
@@ -47,6 +48,13 @@ export interface AgentSpanRecorder {
   render(filter?: TreeFilter & RenderOptions): string;
   /** Trace ids (32 hex) seen so far, in order of first appearance. */
   traceIds(): string[];
+  /**
+   * The metrics recorded since the start (or the last `reset()`): token usage, durations, tool
+   * errors, guardrail trips, with helpers such as `tokens()` and `toolErrors()`. Needs
+   * `@opentelemetry/sdk-metrics` installed beside the tracing SDK.
+   */
+  metrics(): Promise<RecordedMetrics>;
+  /** Forgets the spans and metrics recorded so far. */
   reset(): void;
   /** Closes open spans, detaches the processor and restores the global registrations it made. */
   stop(): Promise<void>;
@@ -65,7 +73,17 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     context.setGlobalContextManager(contextManager);
     trace.setGlobalTracerProvider(tracerProvider);
   }
-  const processor = new OpenTelemetryTracingProcessor({ ...processorOptions, tracerProvider });
+  const metricsRecorder = processorOptions.metrics === false ? undefined : loadMetricsRecorder();
+  const recorded = new RecordedMetrics();
+  // A reset forgets what was recorded before it: that delta is collected and dropped.
+  let discarding: Promise<unknown> = Promise.resolve();
+  const processor = new OpenTelemetryTracingProcessor({
+    ...processorOptions,
+    tracerProvider,
+    ...(metricsRecorder
+      ? { metrics: { ...(typeof processorOptions.metrics === 'object' ? processorOptions.metrics : {}), meterProvider: metricsRecorder.meterProvider } }
+      : {}),
+  });
   if (replaceProcessors) setTraceProcessors([processor]);
   else addTraceProcessor(processor);
   // The SDK turns tracing off by default when NODE_ENV is "test".
@@ -85,13 +103,30 @@ export function recordAgentSpans(options: RecordAgentSpansOptions = {}): AgentSp
     tree: (filter) => buildSpanTree(spans(filter)),
     render: (filter = {}) => renderSpanTree(buildSpanTree(spans(filter)), { order: 'name', ...filter }),
     traceIds: () => [...new Set(spans().map((s) => s.traceId))],
+    async metrics() {
+      if (!metricsRecorder) {
+        throw new Error(
+          processorOptions.metrics === false
+            ? 'this recorder was made with metrics: false'
+            : 'recording metrics needs @opentelemetry/sdk-metrics: add it to your devDependencies.',
+        );
+      }
+      processor.processPending();
+      await discarding;
+      recorded.add(await metricsRecorder.collect());
+      return recorded;
+    },
     reset: () => {
+      processor.processPending();
       finished = [];
+      recorded.clear();
+      if (metricsRecorder) discarding = discarding.then(() => metricsRecorder.collect());
     },
     async stop() {
       await processor.shutdown();
       if (replaceProcessors) setTraceProcessors([]);
       await tracerProvider.shutdown();
+      await metricsRecorder?.meterProvider.shutdown();
       if (registerGlobal) {
         trace.disable();
         context.disable();

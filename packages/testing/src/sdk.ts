@@ -30,8 +30,9 @@ function tryRequire(specifier: string): Record<string, unknown> | undefined {
 }
 
 export function loadTracerProvider(options: ProviderOptions): RecorderTracerProvider {
-  const sdk3 = tryRequire('@opentelemetry/sdk-trace');
-  if (sdk3) return new (sdk3.TracerProvider as ProviderClass)(options);
+  // SDK 3, and SDK 2 from 2.12 on (its sdk-trace-base re-exports this package).
+  const sdkTrace = tryRequire('@opentelemetry/sdk-trace');
+  if (sdkTrace) return new (sdkTrace.TracerProvider as ProviderClass)(options);
   const sdk2 = tryRequire('@opentelemetry/sdk-trace-base');
   if (sdk2) return new (sdk2.BasicTracerProvider as ProviderClass)(options);
   throw new Error(
@@ -48,4 +49,49 @@ export function loadContextManager(): ContextManager {
   }
   const Manager = hooks.AsyncLocalStorageContextManager as new () => ContextManager;
   return new Manager().enable();
+}
+
+/** Collected data, in the shape both SDK lines give (`ResourceMetrics`). */
+export interface CollectedResourceMetrics {
+  scopeMetrics: Array<{
+    metrics: Array<{
+      descriptor: { name: string; unit: string };
+      dataPoints: Array<{ attributes: Record<string, unknown>; value: unknown }>;
+    }>;
+  }>;
+}
+
+export interface MetricsRecorder {
+  readonly meterProvider: { shutdown(): Promise<void> } & import('@opentelemetry/api').MeterProvider;
+  /** What was recorded since the last collection. */
+  collect(): Promise<CollectedResourceMetrics[]>;
+}
+
+/** DELTA in both SDK lines' `AggregationTemporality`. */
+const DELTA = 0;
+
+/**
+ * A meter provider of the app's `@opentelemetry/sdk-metrics` (SDK 3 or 2) with a reader that hands
+ * out deltas, or undefined when that package is not installed.
+ */
+export function loadMetricsRecorder(): MetricsRecorder | undefined {
+  const sdk = tryRequire('@opentelemetry/sdk-metrics');
+  if (!sdk) return undefined;
+  type Reader = { collect(): Promise<{ resourceMetrics: CollectedResourceMetrics; errors: unknown[] }> };
+  const Base = sdk.MetricReader as new (options: object) => Reader;
+  class DeltaReader extends Base {
+    protected async onShutdown(): Promise<void> {}
+    protected async onForceFlush(): Promise<void> {}
+  }
+  const reader = new DeltaReader({ aggregationTemporalitySelector: () => DELTA });
+  const Provider = sdk.MeterProvider as new (options: { readers: unknown[] }) => MetricsRecorder['meterProvider'];
+  const meterProvider = new Provider({ readers: [reader] });
+  return {
+    meterProvider,
+    async collect() {
+      const { resourceMetrics, errors } = await reader.collect();
+      if (errors.length > 0) throw new AggregateError(errors, 'collecting the recorded metrics failed');
+      return [resourceMetrics];
+    },
+  };
 }

@@ -11,7 +11,7 @@ import {
   type MlflowConnectionOptions,
   type MlflowEnv,
 } from './config.js';
-import { describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
+import { describeBody, describeMlflowError, failureFromError, MlflowError, type MlflowFailure } from './errors.js';
 import { MLFLOW, TRACE_INFO_METADATA } from './mlflow-attributes.js';
 
 export interface MlflowExperiment {
@@ -101,8 +101,14 @@ export interface MlflowClientOptions {
   timeoutMillis?: number;
 }
 
+interface Answer {
+  status: number;
+  text: string;
+  contentType?: string;
+}
+
 interface Request {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string>;
   body?: unknown;
@@ -134,11 +140,12 @@ export class MlflowClient {
       query: { experiment_name: name },
       operation: `look up experiment "${name}"`,
     };
-    const { status, text } = await this.#send(request);
+    const answered = await this.#send(request);
+    const { status, text } = answered;
     // A missing experiment, as opposed to a route the server does not have.
     if (status === 404 && text.includes('RESOURCE_DOES_NOT_EXIST')) return undefined;
     if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
-    const answer = JSON.parse(text) as { experiment?: RawExperiment };
+    const answer = this.#parse<{ experiment?: RawExperiment }>(answered, request);
     return answer.experiment ? toExperiment(answer.experiment) : undefined;
   }
 
@@ -215,13 +222,253 @@ export class MlflowClient {
     });
   }
 
-  async #json<T>(request: Request): Promise<T> {
-    const { status, text } = await this.#send(request);
-    if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
-    return (text ? JSON.parse(text) : {}) as T;
+  /** Creates an assessment (feedback or expectation) on a trace and returns it as stored. */
+  async createAssessment(traceId: string, assessment: MlflowAssessmentInput): Promise<MlflowAssessment> {
+    const id = toMlflowTraceId(traceId);
+    const answer = await this.#json<{ assessment: MlflowAssessment }>({
+      method: 'POST',
+      path: `/api/3.0/mlflow/traces/${encodeURIComponent(id)}/assessments`,
+      body: { assessment: { ...assessment, trace_id: id } },
+      operation: `log assessment "${assessment.assessment_name}" on trace ${id}`,
+    });
+    return answer.assessment;
   }
 
-  async #send(request: Request): Promise<{ status: number; text: string }> {
+  /** Changes the fields given (name, value, rationale, metadata) of an assessment. */
+  async updateAssessment(
+    traceId: string,
+    assessmentId: string,
+    update: Partial<Pick<MlflowAssessmentInput, 'assessment_name' | 'feedback' | 'expectation' | 'rationale' | 'metadata'>>,
+  ): Promise<MlflowAssessment> {
+    const id = toMlflowTraceId(traceId);
+    const answer = await this.#json<{ assessment: MlflowAssessment }>({
+      method: 'PATCH',
+      path: `/api/3.0/mlflow/traces/${encodeURIComponent(id)}/assessments/${encodeURIComponent(assessmentId)}`,
+      body: {
+        assessment: { ...update, trace_id: id, assessment_id: assessmentId },
+        update_mask: Object.keys(update).join(','),
+      },
+      operation: `update assessment ${assessmentId} on trace ${id}`,
+    });
+    return answer.assessment;
+  }
+
+  async deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
+    const id = toMlflowTraceId(traceId);
+    await this.#json({
+      method: 'DELETE',
+      path: `/api/3.0/mlflow/traces/${encodeURIComponent(id)}/assessments/${encodeURIComponent(assessmentId)}`,
+      operation: `delete assessment ${assessmentId} on trace ${id}`,
+    });
+  }
+
+  /** The trace's info with its assessments, or undefined when the server has no such trace. */
+  async getTraceInfo(traceId: string): Promise<(MlflowTraceInfo & { assessments: MlflowAssessment[] }) | undefined> {
+    const id = toMlflowTraceId(traceId);
+    const request: Request = { method: 'GET', path: `/api/3.0/mlflow/traces/${encodeURIComponent(id)}`, operation: `get trace ${id}` };
+    const { status, text } = await this.#send(request);
+    if (status === 404 && text.includes('RESOURCE_DOES_NOT_EXIST')) return undefined;
+    if (status < 200 || status > 299) throw this.#error({ type: 'http', status, body: text }, request);
+    const answer = JSON.parse(text) as { trace: { trace_info: MlflowRestTraceInfo & { assessments?: MlflowAssessment[] } } };
+    return { ...toTraceInfo(answer.trace.trace_info), assessments: answer.trace.trace_info.assessments ?? [] };
+  }
+
+  /**
+   * Writes a trace's info as a whole (MLflow's start-trace call), which is the only way to set
+   * trace metadata such as `mlflow.modelId`: spans sent over OTLP cannot carry it. Safe before or
+   * after the spans arrive: the server merges the two.
+   */
+  async writeTraceInfo(info: MlflowTraceInfoInput): Promise<void> {
+    const id = toMlflowTraceId(info.traceId);
+    await this.#json({
+      method: 'POST',
+      path: '/api/3.0/mlflow/traces',
+      body: {
+        trace: {
+          trace_info: {
+            trace_id: id,
+            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: info.experimentId } },
+            request_time: new Date(info.startTimeMs).toISOString(),
+            execution_duration: `${(Math.max(0, info.durationMs) / 1000).toFixed(3)}s`,
+            state: info.state,
+            trace_metadata: info.metadata,
+            tags: info.tags ?? {},
+          },
+        },
+      },
+      operation: `write trace info of ${id}`,
+    });
+  }
+
+  /** Links traces to a run (at most 100 per call, MLflow's limit), as `mlflow.genai.evaluate` does. */
+  async linkTracesToRun(runId: string, traceIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < traceIds.length; i += 100) {
+      await this.#json({
+        method: 'POST',
+        path: '/api/2.0/mlflow/traces/link-to-run',
+        body: { run_id: runId, trace_ids: traceIds.slice(i, i + 100).map(toMlflowTraceId) },
+        operation: `link traces to run ${runId}`,
+      });
+    }
+  }
+
+  async createRun(options: { experimentId: string; runName: string; tags?: Record<string, string>; startTimeMs?: number }): Promise<MlflowRunInfo> {
+    const answer = await this.#json<{ run: { info: MlflowRunInfo } }>({
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/create',
+      body: {
+        experiment_id: options.experimentId,
+        run_name: options.runName,
+        start_time: options.startTimeMs ?? Date.now(),
+        tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
+      },
+      operation: `create run "${options.runName}"`,
+    });
+    return answer.run.info;
+  }
+
+  /** Ends a run with its final status. */
+  async updateRun(runId: string, status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED', endTimeMs = Date.now()): Promise<void> {
+    await this.#json({
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/update',
+      body: { run_id: runId, status, end_time: endTimeMs },
+      operation: `update run ${runId}`,
+    });
+  }
+
+  /** Metrics, params and tags of a run, in batches within MLflow's limits (1000 metrics, 100 params). */
+  async logBatch(runId: string, batch: MlflowRunBatch): Promise<void> {
+    const metrics = batch.metrics ?? [];
+    const params = Object.entries(batch.params ?? {}).map(([key, value]) => ({ key, value }));
+    const tags = Object.entries(batch.tags ?? {}).map(([key, value]) => ({ key, value }));
+    const timestamp = Date.now();
+    for (let m = 0, p = 0, first = true; first || m < metrics.length || p < params.length; m += 1000, p += 100, first = false) {
+      await this.#json({
+        method: 'POST',
+        path: '/api/2.0/mlflow/runs/log-batch',
+        body: {
+          run_id: runId,
+          metrics: metrics.slice(m, m + 1000).map((metric) => ({
+            key: metric.key,
+            value: metric.value,
+            timestamp,
+            step: 0,
+            ...(metric.modelId ? { model_id: metric.modelId } : {}),
+          })),
+          params: params.slice(p, p + 100),
+          tags: first ? tags : [],
+        },
+        operation: `log metrics and params of run ${runId}`,
+      });
+    }
+  }
+
+  /** Records logged models (agent versions) as inputs of a run. */
+  async logRunModelInputs(runId: string, modelIds: readonly string[]): Promise<void> {
+    await this.#json({
+      method: 'POST',
+      path: '/api/2.0/mlflow/runs/log-inputs',
+      body: { run_id: runId, models: modelIds.map((model_id) => ({ model_id })) },
+      operation: `log models of run ${runId}`,
+    });
+  }
+
+  async getRun(runId: string): Promise<MlflowRun> {
+    const answer = await this.#json<{ run: RawRun }>({
+      method: 'GET',
+      path: '/api/2.0/mlflow/runs/get',
+      query: { run_id: runId },
+      operation: `get run ${runId}`,
+    });
+    return toRun(answer.run);
+  }
+
+  /** The experiment's logged model called `name` (the newest, if several), or undefined. */
+  async findLoggedModel(experimentId: string, name: string): Promise<MlflowLoggedModel | undefined> {
+    const answer = await this.#json<{ models?: RawLoggedModel[] }>({
+      method: 'POST',
+      path: '/api/2.0/mlflow/logged-models/search',
+      body: {
+        experiment_ids: [experimentId],
+        filter: `name = '${name.replace(/'/g, "\\'")}'`,
+        order_by: [{ field_name: 'creation_time', ascending: false }],
+        max_results: 1,
+      },
+      operation: `look up agent version "${name}"`,
+    });
+    const found = answer.models?.[0];
+    return found ? toLoggedModel(found) : undefined;
+  }
+
+  async createLoggedModel(options: {
+    experimentId: string;
+    name: string;
+    modelType?: string;
+    params?: Record<string, string>;
+    tags?: Record<string, string>;
+  }): Promise<MlflowLoggedModel> {
+    const answer = await this.#json<{ model: RawLoggedModel }>({
+      method: 'POST',
+      path: '/api/2.0/mlflow/logged-models',
+      body: {
+        experiment_id: options.experimentId,
+        name: options.name,
+        ...(options.modelType ? { model_type: options.modelType } : {}),
+        params: Object.entries(options.params ?? {}).map(([key, value]) => ({ key, value })),
+        tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
+      },
+      operation: `create agent version "${options.name}"`,
+    });
+    return toLoggedModel(answer.model);
+  }
+
+  /** Marks a logged model ready (MLflow lists pending ones as still being written). */
+  async finalizeLoggedModel(modelId: string): Promise<void> {
+    await this.#json({
+      method: 'PATCH',
+      path: `/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`,
+      body: { model_id: modelId, status: 'LOGGED_MODEL_READY' },
+      operation: `finalize agent version ${modelId}`,
+    });
+  }
+
+  /**
+   * The logged model called `name`, created (with its params, and marked ready) when the
+   * experiment has none yet.
+   */
+  async getOrCreateLoggedModel(experimentId: string, name: string, params: Record<string, string> = {}): Promise<MlflowLoggedModel> {
+    const existing = await this.findLoggedModel(experimentId, name);
+    if (existing) return existing;
+    const created = await this.createLoggedModel({ experimentId, name, modelType: 'agent', params });
+    await this.finalizeLoggedModel(created.modelId);
+    return { ...created, status: 'LOGGED_MODEL_READY' };
+  }
+
+  async #json<T>(request: Request): Promise<T> {
+    const answered = await this.#send(request);
+    if (answered.status < 200 || answered.status > 299) throw this.#error({ type: 'http', status: answered.status, body: answered.text }, request);
+    return this.#parse<T>(answered, request);
+  }
+
+  /** MLflow answers JSON objects: anything else (a login page, a proxy) is not MLflow. */
+  #parse<T>(answered: Answer, request: Request): T {
+    if (answered.text === '') return {} as T;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answered.text);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      const { status, text, contentType } = answered;
+      const url = `${this.trackingUri}${request.path}`;
+      throw this.#error({ type: 'not-mlflow', status, url, what: describeBody(text, contentType) }, request);
+    }
+    return parsed as T;
+  }
+
+  async #send(request: Request): Promise<Answer> {
     const url = new URL(`${this.trackingUri}${request.path}`);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     try {
@@ -234,7 +481,8 @@ export class MlflowClient {
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: AbortSignal.timeout(this.#timeoutMillis),
       });
-      return { status: response.status, text: await response.text() };
+      const contentType = response.headers.get('content-type') ?? undefined;
+      return { status: response.status, text: await response.text(), ...(contentType ? { contentType } : {}) };
     } catch (error) {
       throw this.#error(failureFromError(error), request);
     }
@@ -253,6 +501,102 @@ export class MlflowClient {
       message: `${description.message} (${request.method} ${request.path})`,
     });
   }
+}
+
+/** An assessment as MLflow's REST API takes it (snake_case, as on the wire). */
+export interface MlflowAssessmentInput {
+  assessment_name: string;
+  source: { source_type: 'HUMAN' | 'LLM_JUDGE' | 'CODE'; source_id: string };
+  feedback?: { value?: unknown; error?: { error_code: string; error_message?: string } };
+  /** Objects and arrays go as `serialized_value` JSON text, as MLflow's Python client sends them. */
+  expectation?: { value?: unknown; serialized_value?: { serialization_format: 'JSON_FORMAT'; value: string } };
+  rationale?: string;
+  metadata?: Record<string, string>;
+  span_id?: string;
+}
+
+/** An assessment as MLflow returns it. */
+export interface MlflowAssessment extends MlflowAssessmentInput {
+  assessment_id: string;
+  trace_id: string;
+  create_time?: string;
+  last_update_time?: string;
+  valid?: boolean;
+}
+
+export interface MlflowTraceInfoInput {
+  /** `tr-<hex>` or the 32-hex OpenTelemetry trace id. */
+  traceId: string;
+  experimentId: string;
+  startTimeMs: number;
+  durationMs: number;
+  state: 'OK' | 'ERROR' | 'IN_PROGRESS';
+  metadata: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+export interface MlflowRunInfo {
+  run_id: string;
+  experiment_id: string;
+  run_name?: string;
+  status?: string;
+  start_time?: number | string;
+  end_time?: number | string;
+}
+
+export interface MlflowRunBatch {
+  metrics?: readonly { key: string; value: number; modelId?: string }[];
+  params?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+export interface MlflowRun {
+  info: MlflowRunInfo;
+  metrics: Record<string, number>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  /** Ids of the logged models recorded as the run's inputs. */
+  modelInputs: string[];
+}
+
+export interface MlflowLoggedModel {
+  modelId: string;
+  experimentId: string;
+  name: string;
+  status: string;
+  params: Record<string, string>;
+}
+
+interface RawRun {
+  info: MlflowRunInfo;
+  data?: { metrics?: { key: string; value: number }[]; params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
+  inputs?: { model_inputs?: { model_id: string }[] };
+}
+
+interface RawLoggedModel {
+  info: { model_id: string; experiment_id: string; name: string; status?: string };
+  data?: { params?: { key: string; value: string }[] };
+}
+
+function toRun(raw: RawRun): MlflowRun {
+  const pairs = <T>(list: { key: string; value: T }[] | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value]));
+  return {
+    info: raw.info,
+    metrics: pairs(raw.data?.metrics),
+    params: pairs(raw.data?.params),
+    tags: pairs(raw.data?.tags),
+    modelInputs: (raw.inputs?.model_inputs ?? []).map((input) => input.model_id),
+  };
+}
+
+function toLoggedModel(raw: RawLoggedModel): MlflowLoggedModel {
+  return {
+    modelId: raw.info.model_id,
+    experimentId: raw.info.experiment_id,
+    name: raw.info.name,
+    status: raw.info.status ?? 'LOGGED_MODEL_PENDING',
+    params: Object.fromEntries((raw.data?.params ?? []).map((kv) => [kv.key, kv.value])),
+  };
 }
 
 function activeExperimentId(experiment: MlflowExperiment, trackingUri: string): string {

@@ -11,6 +11,8 @@ export interface MlflowEnv {
   MLFLOW_TRACKING_USERNAME?: string | undefined;
   MLFLOW_TRACKING_PASSWORD?: string | undefined;
   MLFLOW_TRACKING_TOKEN?: string | undefined;
+  /** The agent version (logged model name) traces are linked to. */
+  AGENTS_TRACING_AGENT_VERSION?: string | undefined;
 }
 
 export interface MlflowConnectionOptions {

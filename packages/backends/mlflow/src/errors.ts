@@ -15,6 +15,8 @@ export type MlflowErrorKind =
   | 'file-store'
   | 'rejected'
   | 'server-error'
+  | 'not-mlflow'
+  | 'aborted'
   | 'unknown';
 
 /** A failed exchange with MLflow, as the transport reported it. */
@@ -22,7 +24,11 @@ export type MlflowFailure =
   /** No HTTP answer: `code` is the socket error code (ECONNREFUSED, ENOTFOUND, …) if there was one. */
   | { type: 'network'; code?: string; detail?: string }
   | { type: 'timeout' }
-  | { type: 'http'; status: number; body?: string };
+  | { type: 'http'; status: number; body?: string }
+  /** A success status whose body is not what MLflow answers: a login page, a proxy, another server. */
+  | { type: 'not-mlflow'; status: number; url: string; what: string }
+  /** A request still out when the exporter shut down. */
+  | { type: 'aborted' };
 
 export interface MlflowErrorContext {
   /** The tracking server as shown to users (no credentials). */
@@ -112,6 +118,13 @@ function describe(failure: MlflowFailure, context: MlflowErrorContext): MlflowEr
       };
     case 'http':
       return describeHttp(failure.status, parseServerError(failure.body), server, context);
+    case 'not-mlflow':
+      return { kind: 'not-mlflow', status: failure.status, message: describeNotMlflow(failure, context) };
+    case 'aborted':
+      return {
+        kind: 'aborted',
+        message: `a request to ${server} (to ${context.operation}) was still waiting for an answer when the exporter shut down, and was aborted.`,
+      };
   }
 }
 
@@ -197,6 +210,21 @@ function describeHttp(
   return { kind: 'unknown', status, message };
 }
 
+/** What answered instead of MLflow, in a few words. */
+export function describeBody(body: string, contentType: string | undefined): string {
+  if (/html/i.test(contentType ?? '') || /^\s*</.test(body)) return 'an HTML page';
+  if (body.trim() === '') return 'an empty answer';
+  return `an answer that is not MLflow's JSON (${contentType ?? 'no content type'})`;
+}
+
+function describeNotMlflow(failure: Extract<MlflowFailure, { type: 'not-mlflow' }>, context: MlflowErrorContext): string {
+  return (
+    `${failure.what} answered at ${failure.url} (HTTP ${failure.status}) while trying to ` +
+    `${context.operation}; is this URL behind a login or proxy, or not an MLflow tracking server? ` +
+    'MLFLOW_TRACKING_URI must be the MLflow server\'s root URL.'
+  );
+}
+
 function authAdvice(auth: MlflowAuth): string {
   switch (auth.scheme) {
     case 'none':
@@ -236,6 +264,10 @@ export function failureFromError(error: unknown): MlflowFailure {
   const record = asRecord(error);
   // Before the status check: a DOMException has a numeric `code` too.
   if (record?.name === 'TimeoutError' || record?.message === 'Request timed out') return { type: 'timeout' };
+  if (record?.name === 'NotOtlpResponseError') {
+    return { type: 'not-mlflow', status: Number(record.status), url: String(record.url), what: String(record.what) };
+  }
+  if (record?.name === 'ExportAbortedError' || record?.name === 'AbortError') return { type: 'aborted' };
   // OTLPExporterError: `code` is the HTTP status and `data` the response body.
   if (record?.name === 'OTLPExporterError' && typeof record.code === 'number') {
     return { type: 'http', status: record.code, ...(typeof record.data === 'string' ? { body: record.data } : {}) };

@@ -1,6 +1,6 @@
-import { diag } from '@opentelemetry/api';
+import { diag, SpanStatusCode } from '@opentelemetry/api';
+import { OtlpHttpExporter } from '@agents-tracing/exporter-otlp';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { MlflowClient } from './client.js';
 import {
@@ -14,16 +14,35 @@ import {
 } from './config.js';
 import { describeMlflowError, failureFromError, MlflowError } from './errors.js';
 import { ExportReporter, type MlflowExportStats, type MlflowLogger } from './export-reporter.js';
-import { toMlflowAttributes } from './mlflow-attributes.js';
+import { toMlflowAttributes, TRACE_METADATA } from './mlflow-attributes.js';
 import { onceSuccessful } from './once.js';
 import { isRootSpan, withExtraAttributes } from './span-view.js';
 import { TraceSummaries } from './trace-summaries.js';
 
 /** The header MLflow's OTLP endpoint requires. */
 export const MLFLOW_EXPERIMENT_ID_HEADER = 'x-mlflow-experiment-id';
+/** Traces completed by a request with this header are linked to the run (MLflow 3.17). */
+export const MLFLOW_RUN_ID_HEADER = 'x-mlflow-run-id';
 const OTLP_TRACES_PATH = '/v1/traces';
 
+/** The environment variable naming the agent version (an MLflow logged model) traces belong to. */
+export const AGENT_VERSION_ENV = 'AGENTS_TRACING_AGENT_VERSION';
+
+export interface AgentVersion {
+  /** The logged model's name, e.g. `concierge-v2`; created in the experiment on first use. */
+  name: string;
+  /** Recorded on the logged model when it is created (prompt hash, model name, …). */
+  params?: Record<string, string>;
+}
+
 export interface MlflowSpanExporterOptions extends MlflowConnectionOptions {
+  /**
+   * Links every trace to this agent version, so the experiment's "Agent versions" view lists its
+   * traces. Default: a version named by AGENTS_TRACING_AGENT_VERSION.
+   */
+  agentVersion?: AgentVersion;
+  /** Links every trace to this MLflow run (how evaluations gather their traces). */
+  runId?: string;
   /** Where problems are reported, once each. Default: OpenTelemetry's `diag`. */
   logger?: MlflowLogger;
   /** Called for every batch that could not be delivered. */
@@ -42,15 +61,21 @@ export class MlflowSpanExporter implements SpanExporter {
   readonly #client: MlflowClient;
   readonly #reporter: ExportReporter;
   readonly #summaries = new TraceSummaries();
-  readonly #otlp: () => Promise<OTLPTraceExporter>;
-  #created: OTLPTraceExporter | undefined;
+  readonly #otlp: () => Promise<OtlpHttpExporter>;
+  #created: OtlpHttpExporter | undefined;
   #experimentId: string | undefined;
+  readonly #agentVersion: AgentVersion | undefined;
+  readonly #runId: string | undefined;
+  readonly #modelId: () => Promise<string | undefined>;
   #tail: Promise<void> = Promise.resolve();
   #shutDown = false;
 
   constructor(options: MlflowSpanExporterOptions = {}, env: MlflowEnv = process.env) {
-    const { logger, onError, ...connection } = options;
+    const { logger, onError, agentVersion, runId, ...connection } = options;
     this.#config = resolveMlflowConfig(connection, env);
+    const versionFromEnv = env[AGENT_VERSION_ENV]?.trim();
+    this.#agentVersion = agentVersion ?? (versionFromEnv ? { name: versionFromEnv } : undefined);
+    this.#runId = runId;
     this.#client = new MlflowClient({
       trackingUri: this.#config.trackingUri,
       auth: this.#config.auth,
@@ -63,14 +88,34 @@ export class MlflowSpanExporter implements SpanExporter {
     );
     this.#otlp = onceSuccessful(async () => {
       this.#experimentId = await this.#resolveExperimentId(this.#config.experiment);
-      const config = {
+      // Checks that a 200 is MLflow's answer (not a login page) and aborts what is out at shutdown.
+      this.#created = new OtlpHttpExporter({
         url: `${this.#config.trackingUri}${OTLP_TRACES_PATH}`,
-        headers: { ...authorizationHeader(this.#config.auth), [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId },
+        encoding: 'protobuf',
+        headers: {
+          ...authorizationHeader(this.#config.auth),
+          [MLFLOW_EXPERIMENT_ID_HEADER]: this.#experimentId,
+          ...(this.#runId ? { [MLFLOW_RUN_ID_HEADER]: this.#runId } : {}),
+        },
         timeoutMillis: this.#config.timeoutMillis,
-      };
-      this.#created = withoutOtlpVariables(() => new OTLPTraceExporter(config));
+      });
       return this.#created;
     });
+    this.#modelId = onceSuccessful(async () => {
+      if (!this.#agentVersion) return undefined;
+      await this.#otlp();
+      const model = await this.#client.getOrCreateLoggedModel(
+        this.#experimentId as string,
+        this.#agentVersion.name,
+        this.#agentVersion.params,
+      );
+      return model.modelId;
+    });
+  }
+
+  /** The id of the agent version's logged model (created when missing), if one is configured. */
+  agentVersionId(): Promise<string | undefined> {
+    return this.#modelId();
   }
 
   /** The tracking server spans go to (no credentials). */
@@ -118,11 +163,12 @@ export class MlflowSpanExporter implements SpanExporter {
     await this.#created?.forceFlush();
   }
 
+  /** Aborts a request still out (its batch fails, and is told so), then waits for the queue to settle. */
   async shutdown(): Promise<void> {
     if (this.#shutDown) return;
     this.#shutDown = true;
-    await this.forceFlush();
     await this.#created?.shutdown();
+    await this.#tail;
   }
 
   #views(spans: ReadableSpan[]): ReadableSpan[] {
@@ -144,7 +190,7 @@ export class MlflowSpanExporter implements SpanExporter {
   }
 
   async #send(views: ReadableSpan[]): Promise<ExportResult> {
-    let otlp: OTLPTraceExporter;
+    let otlp: OtlpHttpExporter;
     try {
       otlp = await this.#otlp();
     } catch (error) {
@@ -157,11 +203,36 @@ export class MlflowSpanExporter implements SpanExporter {
         resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       }
     });
-    if (result.code === ExportResultCode.SUCCESS) {
-      this.#reporter.exported(views.length);
-      return result;
+    if (result.code !== ExportResultCode.SUCCESS) return this.#failed(this.#describe(result.error), views.length);
+    try {
+      await this.#linkRoots(views.filter(isRootSpan));
+    } catch (error) {
+      // The whole batch is sent again: MLflow keeps one copy of each span.
+      return this.#failed(error instanceof MlflowError ? error : this.#describe(error), views.length);
     }
-    return this.#failed(this.#describe(result.error), views.length);
+    this.#reporter.exported(views.length);
+    return result;
+  }
+
+  /** Trace metadata OTLP cannot carry: the agent version and the run, written per finished trace. */
+  async #linkRoots(roots: ReadableSpan[]): Promise<void> {
+    if (roots.length === 0 || (!this.#agentVersion && !this.#runId)) return;
+    const modelId = await this.#modelId();
+    const metadata: Record<string, string> = {
+      ...(modelId ? { [TRACE_METADATA.MODEL_ID]: modelId } : {}),
+      ...(this.#runId ? { [TRACE_METADATA.SOURCE_RUN]: this.#runId } : {}),
+    };
+    for (const root of roots) {
+      const startTimeMs = hrTimeToMilliseconds(root.startTime);
+      await this.#client.writeTraceInfo({
+        traceId: root.spanContext().traceId,
+        experimentId: this.#experimentId as string,
+        startTimeMs,
+        durationMs: hrTimeToMilliseconds(root.endTime) - startTimeMs,
+        state: root.status.code === SpanStatusCode.ERROR ? 'ERROR' : 'OK',
+        metadata,
+      });
+    }
   }
 
   async #resolveExperimentId(experiment: MlflowExperimentRef): Promise<string> {
@@ -184,21 +255,6 @@ export class MlflowSpanExporter implements SpanExporter {
   #failed(error: MlflowError, spanCount: number): ExportResult {
     this.#reporter.failed(error, spanCount);
     return { code: ExportResultCode.FAILED, error };
-  }
-}
-
-/**
- * The upstream exporter merges OTEL_EXPORTER_OTLP_* (headers included) into what it is given while
- * it is built: settings meant for another OTLP backend, whose API keys must not go to MLflow. They
- * are hidden for the synchronous construction and put back at once.
- */
-function withoutOtlpVariables<T>(build: () => T): T {
-  const hidden = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_EXPORTER_OTLP_'));
-  for (const [name] of hidden) delete process.env[name];
-  try {
-    return build();
-  } finally {
-    for (const [name, value] of hidden) process.env[name] = value;
   }
 }
 

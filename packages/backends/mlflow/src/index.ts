@@ -2,6 +2,9 @@ export {
   MlflowSpanExporter,
   createMlflowSpanExporter,
   MLFLOW_EXPERIMENT_ID_HEADER,
+  MLFLOW_RUN_ID_HEADER,
+  AGENT_VERSION_ENV,
+  type AgentVersion,
   type MlflowSpanExporterOptions,
 } from './exporter.js';
 export {
@@ -23,6 +26,13 @@ export {
   decodeMlflowAnyValue,
   toMlflowTraceId,
   type MlflowClientOptions,
+  type MlflowAssessment,
+  type MlflowAssessmentInput,
+  type MlflowLoggedModel,
+  type MlflowRun,
+  type MlflowRunBatch,
+  type MlflowRunInfo,
+  type MlflowTraceInfoInput,
   type MlflowExperiment,
   type MlflowRestAnyValue,
   type MlflowRestKeyValue,
@@ -52,6 +62,7 @@ export {
   MLFLOW_SPAN_TYPE_BY_SDK_TYPE,
   MESSAGE_FORMAT,
   TRACE_INFO_METADATA,
+  TRACE_METADATA,
   type MlflowSpanType,
   type TraceSummary,
 } from './mlflow-attributes.js';

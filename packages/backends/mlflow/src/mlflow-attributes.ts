@@ -11,6 +11,7 @@
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { AGENTS, GEN_AI, mlflowDigestTagAttributes } from '@agents-tracing/processor';
+import { chatRequest, chatResponse } from './chat-view.js';
 
 export const MLFLOW = {
   SPAN_TYPE: 'mlflow.spanType',
@@ -30,6 +31,12 @@ export const TRACE_INFO_METADATA = {
   SESSION: 'mlflow.trace.session',
   USER: 'mlflow.trace.user',
   TOKEN_USAGE: 'mlflow.trace.tokenUsage',
+} as const;
+
+/** Trace metadata keys written through the REST API: links to an agent version and a run. */
+export const TRACE_METADATA = {
+  MODEL_ID: 'mlflow.modelId',
+  SOURCE_RUN: 'mlflow.sourceRun',
 } as const;
 
 /** Span types of `mlflow.entities.SpanType` used here (all present in MLflow 3.17). */
@@ -64,8 +71,8 @@ export const MLFLOW_SPAN_TYPE_BY_SDK_TYPE: Readonly<Record<string, MlflowSpanTyp
 };
 
 /**
- * The UI's chat view for OpenAI shapes: it renders Chat Completions messages and Responses API
- * input and output items, the shapes the processor records.
+ * The UI's chat view for OpenAI shapes: model calls, agents and workflows are shown to it as Chat
+ * Completions requests and responses, converted from the GenAI conventions' messages.
  */
 export const MESSAGE_FORMAT = 'openai';
 
@@ -129,11 +136,11 @@ export function summarizeForRoot(
   const workflowName = stringValue(attributes[GEN_AI.WORKFLOW_NAME]);
   if (next.workflowName === undefined && workflowName !== undefined) next.workflowName = workflowName;
   if (type === 'trace') next.tags = { ...metadataTags(attributes), ...next.tags };
-  const inputs = jsonText(attributes[GEN_AI.INPUT_MESSAGES]);
+  const inputs = conversationInputs(attributes);
   if (inputs !== undefined && (next.inputs === undefined || startMs < next.inputs.startMs)) {
     next.inputs = { json: inputs, startMs };
   }
-  const outputs = jsonText(attributes[GEN_AI.OUTPUT_MESSAGES]);
+  const outputs = conversationOutputs(attributes);
   if (outputs !== undefined && (next.outputs === undefined || endMs >= next.outputs.endMs)) {
     next.outputs = { json: outputs, endMs };
   }
@@ -169,8 +176,19 @@ function contentAttributes(type: string, attributes: Attributes): Attributes {
     case 'speech_group':
       return inputsOutputs(jsonText(attributes[AGENTS.AUDIO_TEXT]), undefined);
     default:
-      return messageAttributes(jsonText(attributes[GEN_AI.INPUT_MESSAGES]), jsonText(attributes[GEN_AI.OUTPUT_MESSAGES]));
+      return messageAttributes(conversationInputs(attributes), conversationOutputs(attributes));
   }
+}
+
+/** A span's messages as a chat request (with its system instructions); as they are when cut. */
+function conversationInputs(attributes: Attributes): string | undefined {
+  const input = jsonText(attributes[GEN_AI.INPUT_MESSAGES]);
+  return chatRequest(input, jsonText(attributes[GEN_AI.SYSTEM_INSTRUCTIONS])) ?? input;
+}
+
+function conversationOutputs(attributes: Attributes): string | undefined {
+  const output = jsonText(attributes[GEN_AI.OUTPUT_MESSAGES]);
+  return chatResponse(output) ?? output;
 }
 
 function inputsOutputs(inputs: string | undefined, outputs: string | undefined): Attributes {

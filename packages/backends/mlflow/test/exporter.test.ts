@@ -302,3 +302,41 @@ describe('failures', () => {
     ]);
   });
 });
+
+describe('something that is not MLflow answering', () => {
+  const loginPage = '<!DOCTYPE html><html><body><form action="/login">Sign in</form></body></html>';
+
+  it('a 200 HTML page at the OTLP endpoint fails the export and says so, instead of counting the spans as exported', async () => {
+    const mlflow = await fake((_, res) => reply(res, 200, loginPage));
+    const exporter = exporterFor(mlflow.trackingUri, { experimentId: '7' });
+    const result = await exportOnce(exporter);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error).toMatchObject({ kind: 'not-mlflow', retryable: false });
+    expect(result.error!.message).toMatch(
+      new RegExp(`^an HTML page answered at ${mlflow.trackingUri}/v1/traces \\(HTTP 200\\) while trying to export spans; is this URL behind a login or proxy, or not an MLflow tracking server\\?`),
+    );
+    expect(exporter.stats).toMatchObject({ exportedSpans: 0 });
+    expect(logs.join('\n')).toContain('an HTML page answered at');
+  });
+
+  it('the experiment look-up tells "not an MLflow server" from "not reachable"', async () => {
+    const mlflow = await fake((_, res) => reply(res, 200, loginPage));
+    const notMlflow = await exportOnce(exporterFor(mlflow.trackingUri, { experimentName: 'support' }));
+    expect(notMlflow.error).toMatchObject({ kind: 'not-mlflow' });
+    expect(notMlflow.error!.message).toMatch(/^an HTML page answered at .*\/api\/2\.0\/mlflow\/experiments\/get-by-name \(HTTP 200\) while trying to look up experiment "support"; is this URL behind a login or proxy, or not an MLflow tracking server\?/);
+    const unreachable = await exportOnce(exporterFor(`http://127.0.0.1:${await closedPort()}`, { experimentName: 'support' }));
+    expect(unreachable.error).toMatchObject({ kind: 'unreachable' });
+    expect(unreachable.error!.message).toMatch(/^could not reach MLflow at .*is `mlflow server` running\?/);
+  });
+
+  it('shutdown aborts an export MLflow never answers, at once', async () => {
+    const mlflow = await fake(() => {});
+    const exporter = exporterFor(mlflow.trackingUri, { experimentId: '7', timeoutMillis: 30_000 });
+    const pending = exportOnce(exporter);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const began = Date.now();
+    await exporter.shutdown();
+    expect((await pending).error).toMatchObject({ kind: 'aborted' });
+    expect(Date.now() - began).toBeLessThan(500);
+  });
+});

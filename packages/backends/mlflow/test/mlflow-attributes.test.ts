@@ -48,17 +48,51 @@ describe('span type', () => {
 });
 
 describe('inputs and outputs', () => {
-  const question = [{ role: 'user', content: 'Weather in Paris?' }];
-  const answer = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny' }] }];
+  const question = [{ role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] }];
+  const answer = [{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny' }], finish_reason: 'stop' }];
 
   it.each(['agent', 'generation', 'response', 'task'])('%s spans show their messages as an OpenAI chat', (type) => {
     const extra = child(type, {
       [GEN_AI.INPUT_MESSAGES]: JSON.stringify(question),
       [GEN_AI.OUTPUT_MESSAGES]: JSON.stringify(answer),
     });
-    expect(json(extra[MLFLOW.SPAN_INPUTS])).toEqual(question);
-    expect(json(extra[MLFLOW.SPAN_OUTPUTS])).toEqual(answer);
+    expect(json(extra[MLFLOW.SPAN_INPUTS])).toEqual({ messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    expect(json(extra[MLFLOW.SPAN_OUTPUTS])).toEqual({
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny' }, finish_reason: 'stop' }],
+    });
     expect(extra[MLFLOW.MESSAGE_FORMAT]).toBe('openai');
+  });
+
+  it('a model call with tool history shows system instructions, tool calls and their results as chat messages', () => {
+    const history = [
+      ...question,
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: 'Sunny' }] },
+    ];
+    const extra = child('response', {
+      [GEN_AI.INPUT_MESSAGES]: JSON.stringify(history),
+      [GEN_AI.SYSTEM_INSTRUCTIONS]: JSON.stringify([{ type: 'text', content: 'Be brief.' }]),
+      [GEN_AI.OUTPUT_MESSAGES]: JSON.stringify([
+        { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_2', name: 'get_forecast', arguments: { days: 2 } }], finish_reason: 'tool_call' },
+      ]),
+    });
+    expect(json(extra[MLFLOW.SPAN_INPUTS])).toEqual({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
+      ],
+    });
+    expect(json(extra[MLFLOW.SPAN_OUTPUTS])).toMatchObject({
+      choices: [{ message: { tool_calls: [{ id: 'call_2', function: { name: 'get_forecast' } }] }, finish_reason: 'tool_calls' }],
+    });
+  });
+
+  it('content cut at the size limit is shown as it is', () => {
+    const cut = '[{"role":"user","parts":[{"type":"text","content":"Weath';
+    expect(json(child('response', { [GEN_AI.INPUT_MESSAGES]: cut })[MLFLOW.SPAN_INPUTS])).toBe(cut);
   });
 
   it('a plain-text input (a string run input) becomes a JSON string', () => {
@@ -253,13 +287,13 @@ describe('what the root learns from the spans below it', () => {
     expect(root[MLFLOW.MESSAGE_FORMAT]).toBe('openai');
   });
 
-  it('message lists are carried as {input} / {output}, so MLflow previews the text of the last message', () => {
-    const question = [{ type: 'message', role: 'user', content: 'Weather in Paris?' }];
-    const answer = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny' }] }];
+  it('message lists are carried as a chat request and response, so MLflow previews the text of the last message', () => {
+    const question = [{ role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] }];
+    const answer = [{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny' }], finish_reason: 'stop' }];
     const summary = summarizeForRoot(undefined, run(JSON.stringify(question), JSON.stringify(answer)), 0, 1);
     const root = toMlflowAttributes({ [AGENTS.TRACE_ID]: 'trace_1' }, 'Support', true, summary);
-    expect(json(root[MLFLOW.SPAN_INPUTS])).toEqual({ input: question });
-    expect(json(root[MLFLOW.SPAN_OUTPUTS])).toEqual({ output: answer });
+    expect(json(root[MLFLOW.SPAN_INPUTS])).toEqual({ messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    expect(json(root[MLFLOW.SPAN_OUTPUTS])).toMatchObject({ choices: [{ message: { role: 'assistant', content: 'Sunny' } }] });
   });
 
   it('an application root above the agent run gets the workflow’s name, metadata and request', () => {

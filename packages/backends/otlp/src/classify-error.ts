@@ -18,6 +18,8 @@ export type ExportProblemKind =
   | 'not-found'
   | 'unavailable'
   | 'rejected'
+  | 'not-otlp'
+  | 'aborted'
   | 'unknown';
 
 export interface ExportProblem {
@@ -42,6 +44,8 @@ const RETRYABLE: Record<ExportProblemKind, boolean> = {
   'not-found': false,
   unavailable: true,
   rejected: false,
+  'not-otlp': false,
+  aborted: false,
   unknown: false,
 };
 
@@ -87,6 +91,11 @@ export function classifyExportError(error: unknown): ExportProblem {
   if (isGrpcServiceError(error)) return classifyGrpc(error);
   if (isErrorLike(error)) {
     if (error.name === 'OTLPExporterError') return classifyHttpStatus(error);
+    if (error.name === 'NotOtlpResponseError') {
+      const { what, status } = error as ErrorLike & { what?: unknown; status?: unknown };
+      return problem('not-otlp', typeof what === 'string' ? what : error.message, typeof status === 'number' ? status : undefined);
+    }
+    if (error.name === 'ExportAbortedError') return problem('aborted', error.message);
     if (typeof error.code === 'string') return classifyNetwork(error.code, error.message);
     if (error.message === 'Request timed out') return problem('timeout', 'request timed out');
     return problem('unknown', error.message);

@@ -13,8 +13,8 @@ import { createUpstreamExporter } from './upstream-exporter.js';
 
 export interface OtlpExporterOptions extends OtlpConnectionOptions {
   /**
-   * Retries of transient failures (collector down or restarting, overloaded, timing out), on top
-   * of the few the HTTP exporter makes within one timeout. `false` turns them off.
+   * Retries of transient failures (collector down or restarting, overloaded, timing out): one
+   * attempt is one request. `false` turns them off.
    */
   retry?: RetryOptions | false;
   /** Where problems are reported, once each. Default: OpenTelemetry's `diag`. */

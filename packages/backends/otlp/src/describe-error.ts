@@ -73,6 +73,11 @@ const MESSAGES: Record<ExportProblemKind, (context: MessageContext) => string> =
   rejected: ({ endpoint, problem }) =>
     `the OTLP endpoint ${endpoint} rejected the spans (${problem.reason}).` +
     (problem.status === 413 ? ` The batch is too large for it: lower the span processor's maxExportBatchSize.` : ''),
+  'not-otlp': ({ endpoint, problem }) =>
+    `${problem.reason} answered at ${endpoint} (HTTP ${problem.status ?? '2xx'}); is this URL behind a login or proxy? ` +
+    `The spans were not accepted: an OTLP/HTTP collector answers with application/x-protobuf or application/json.`,
+  aborted: ({ endpoint }) =>
+    `an export to the OTLP endpoint ${endpoint} was still waiting for an answer when the exporter shut down, and was aborted.`,
   unknown: ({ endpoint, problem }) => `exporting spans to the OTLP endpoint ${endpoint} failed (${problem.reason}).`,
 };
 

@@ -1,18 +1,19 @@
 import { createRequire } from 'node:module';
 import type * as GrpcJs from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { classifyExportError } from './classify-error.js';
 import type { ResolvedOtlpConfig } from './config.js';
+import { OtlpHttpExporter } from './http-exporter.js';
 import { RenewingExporter } from './renewing-exporter.js';
 import { loadTls } from './tls.js';
 
-type HttpExporterConfig = NonNullable<ConstructorParameters<typeof ProtobufTraceExporter>[0]>;
 type GrpcExporterConfig = NonNullable<ConstructorParameters<typeof GrpcTraceExporter>[0]>;
 
-/** OpenTelemetry's own OTLP exporter for the resolved settings, every one passed explicitly. */
+/**
+ * The exporter for the resolved settings: OpenTelemetry's own for gRPC, this package's for HTTP
+ * (it checks that a success is an OTLP success, and aborts what is still out at shutdown).
+ */
 export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter {
   const tls = loadTls(config.tls);
   if (config.protocol === 'grpc') {
@@ -34,16 +35,14 @@ export function createUpstreamExporter(config: ResolvedOtlpConfig): SpanExporter
     return new RenewingExporter(createExporter, (error) => classifyExportError(error).status === 'UNAVAILABLE');
   }
 
-  const httpConfig: HttpExporterConfig = {
+  return new OtlpHttpExporter({
     url: config.endpoint,
+    encoding: config.protocol === 'http/json' ? 'json' : 'protobuf',
     headers: { ...config.headers },
-    compression: config.compression as HttpExporterConfig['compression'],
+    compression: config.compression,
     timeoutMillis: config.timeoutMillis,
-    httpAgentOptions: { keepAlive: true, ...tls },
-  };
-  return buildWithoutOtlpVariables(() =>
-    config.protocol === 'http/json' ? new JsonTraceExporter(httpConfig) : new ProtobufTraceExporter(httpConfig),
-  );
+    tls,
+  });
 }
 
 /**

@@ -61,6 +61,7 @@ const VERDICT_LABELS: Record<ReportVerification['verdict'], string> = {
   tampered: 'TAMPERED',
   'no-digest': 'no digest',
   'key-required': 'digest needs the key',
+  'wrong-key': 'not the key that made the digest',
 };
 
 export function renderReportHtml(data: ReportData): string {

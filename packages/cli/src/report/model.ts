@@ -48,8 +48,8 @@ export interface ReportData {
 }
 
 function tokensOf(node: SpanTreeNode): ReportSpan['tokens'] {
-  const input = node.attributes[GEN_AI.USAGE_INPUT_TOKENS];
-  const output = node.attributes[GEN_AI.USAGE_OUTPUT_TOKENS];
+  const input = node.attributes[GEN_AI.USAGE_INPUT_TOKENS] ?? node.attributes[AGENTS.USAGE_INPUT_TOKENS];
+  const output = node.attributes[GEN_AI.USAGE_OUTPUT_TOKENS] ?? node.attributes[AGENTS.USAGE_OUTPUT_TOKENS];
   if (typeof input !== 'number' && typeof output !== 'number') return null;
   return { input: Number(input ?? 0), output: Number(output ?? 0) };
 }

@@ -25,6 +25,34 @@ export const REPORT_SCRIPT = String.raw`
     return t;
   };
   const section = (title, body) => { details.append(el('h3', title), body); };
+  const MESSAGE_KEYS = new Set(['gen_ai.system_instructions', 'gen_ai.input.messages', 'gen_ai.output.messages']);
+  const compact = (v) => typeof v === 'string' ? v : JSON.stringify(v);
+  // One part of a GenAI-convention message, as a line a reader follows.
+  const partView = (part) => {
+    if (part.type === 'text') return el('div', part.content, 'part');
+    if (part.type === 'tool_call') return el('div', '→ ' + part.name + '(' + compact(part.arguments ?? '') + ')' + (part.id ? '  ' + part.id : ''), 'part tool-call');
+    if (part.type === 'tool_call_response') return el('div', '← ' + compact(part.response) + (part.id ? '  ' + part.id : ''), 'part tool-result');
+    if (part.type === 'server_tool_call') return el('div', '→ ' + part.name + ' ' + compact(part.server_tool_call), 'part tool-call');
+    if (part.type === 'server_tool_call_response') return el('div', '← ' + compact(part.server_tool_call_response), 'part tool-result');
+    if (part.type === 'reasoning') return el('div', part.content, 'part reasoning');
+    return el('pre', JSON.stringify(part, null, 2));
+  };
+  // A conventions message list as a conversation; undefined for anything else (cut, plain text).
+  const conversation = (key, value) => {
+    let list;
+    try { list = JSON.parse(value); } catch { return undefined; }
+    if (!Array.isArray(list)) return undefined;
+    const messages = key === 'gen_ai.system_instructions' ? [{ role: 'system', parts: list }] : list;
+    if (!messages.every((m) => m && typeof m.role === 'string' && Array.isArray(m.parts))) return undefined;
+    const box = el('div', undefined, 'conversation');
+    for (const m of messages) {
+      const bubble = el('div', undefined, 'message role-' + m.role);
+      bubble.append(el('div', m.role + (m.finish_reason ? ' · ' + m.finish_reason : ''), 'role'));
+      for (const part of m.parts) if (part && typeof part === 'object') bubble.append(partView(part));
+      box.append(bubble);
+    }
+    return box;
+  };
 
   function show(span) {
     details.replaceChildren();
@@ -43,7 +71,11 @@ export const REPORT_SCRIPT = String.raw`
       const present = keys.filter((k) => span.attributes[k] !== undefined);
       if (present.length === 0) continue;
       const box = el('div');
-      for (const k of present) { shown.add(k); box.append(el('div', k, 'empty'), el('pre', pretty(span.attributes[k]))); }
+      for (const k of present) {
+        shown.add(k);
+        const view = MESSAGE_KEYS.has(k) ? conversation(k, span.attributes[k]) : undefined;
+        box.append(el('div', k, 'empty'), view || el('pre', pretty(span.attributes[k])));
+      }
       section(title, box);
     }
     const rest = Object.entries(span.attributes).filter(([k]) => !shown.has(k)).sort(([a], [b]) => a < b ? -1 : 1);

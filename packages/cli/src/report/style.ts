@@ -10,7 +10,7 @@ header h1 { font-size:16px; margin:0; }
 header .meta { color:var(--muted); }
 .verdict { padding:2px 8px; border-radius:10px; font-weight:600; font-size:12px; }
 .verdict.ok { background:#dcfae6; color:var(--ok); } .verdict.tampered { background:#fee4e2; color:var(--err); }
-.verdict.no-digest, .verdict.key-required { background:#f2f4f7; color:var(--muted); }
+.verdict.no-digest, .verdict.key-required, .verdict.wrong-key { background:#f2f4f7; color:var(--muted); }
 pre.verification { margin:0; padding:8px 16px; background:#fffbfa; border-bottom:1px solid var(--line); font-size:12px; white-space:pre-wrap; }
 main { display:grid; grid-template-columns:minmax(0,1fr) minmax(320px,34%); height:calc(100vh - 50px); }
 #spans { overflow:auto; border-right:1px solid var(--line); }
@@ -42,6 +42,14 @@ ${['agent', 'response', 'generation', 'function', 'guardrail', 'handoff', 'task'
 #details table { border-collapse:collapse; width:100%; font-size:12px; }
 #details td { border-top:1px solid var(--line); padding:3px 6px 3px 0; vertical-align:top; word-break:break-word; }
 #details td:first-child { color:var(--muted); width:38%; font-family:ui-monospace,monospace; }
+#details .conversation { display:flex; flex-direction:column; gap:6px; }
+#details .message { padding:6px 8px; border:1px solid var(--line); border-radius:6px; background:#fff; white-space:pre-wrap; word-break:break-word; font-size:12px; }
+#details .message .role { font-weight:600; text-transform:capitalize; margin-bottom:2px; }
+#details .role-system { background:#f9fafb; }
+#details .role-user { background:#eff6ff; }
+#details .role-tool { background:#f0fdf4; }
+#details .part.tool-call, #details .part.tool-result { font-family:ui-monospace, monospace; }
+#details .part.reasoning { color:#6b7280; font-style:italic; }
 #details pre { margin:0; padding:8px; background:#f9fafb; border:1px solid var(--line); border-radius:4px; white-space:pre-wrap; word-break:break-word; font-size:12px; max-height:320px; overflow:auto; }
 #details .empty { color:var(--muted); }
 .status-error { color:var(--err); font-weight:600; }

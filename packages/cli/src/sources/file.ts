@@ -14,7 +14,23 @@ export interface FileReadProgress {
   totalBytes: number;
 }
 
-/** Every span of the trace in the file, in file order; empty when the trace is not (yet) there. */
+/** A trace file that is not there (yet): worth waiting for, and named when the wait is over. */
+export class TraceFileMissing extends Error {
+  override name = 'TraceFileMissing';
+  constructor(path: string) {
+    super(`${path} does not exist (the embedded exporter writes traces/agent-traces.otlp.jsonl; --file names another)`);
+  }
+}
+
+/** What each line of an OTLP JSON lines file is: an export request. */
+const isExportRequest = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { resourceSpans?: unknown }).resourceSpans);
+
+/**
+ * Every span of the trace in the file, in file order; empty when the trace is not (yet) there.
+ * Throws TraceFileMissing for a file that does not exist, and CliError for one that is not OTLP
+ * JSON lines (its first line is not an export request).
+ */
 export async function readTraceFile(
   path: string,
   traceId: string,
@@ -24,7 +40,7 @@ export async function readTraceFile(
   try {
     totalBytes = (await stat(path)).size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TraceFileMissing(path);
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const stream = createReadStream(path, { encoding: 'utf8' });
@@ -35,6 +51,10 @@ export async function readTraceFile(
   for await (const line of lines) {
     lineNumber += 1;
     onProgress({ bytesRead: stream.bytesRead, totalBytes });
+    if (lineNumber === 1 && !isExportRequest(parseLine(line))) {
+      stream.destroy();
+      throw new CliError(`${path} is not an OTLP JSON lines file: its first line is not an OTLP export request (resourceSpans)`);
+    }
     // Only lines that mention the trace are parsed.
     if (!line.includes(traceId) && !line.includes(upper)) continue;
     let data: OtlpTracesData;
@@ -47,4 +67,12 @@ export async function readTraceFile(
   }
   onProgress({ bytesRead: totalBytes, totalBytes });
   return spans;
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
 }

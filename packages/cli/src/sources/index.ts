@@ -3,7 +3,7 @@
  * yet or whose spans are still arriving.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { digestRecordFromTags, readDigestRecord, type FlatSpan } from '@agents-tracing/processor';
+import { digestRecordFromTags, readDigestRecord, type DerivedFieldMismatch, type FlatSpan } from '@agents-tracing/processor';
 import { describeSource, type SourceConfig } from '../config.js';
 import { CliError } from '../errors.js';
 import type { Progress } from '../progress.js';
@@ -18,6 +18,8 @@ export interface LoadedTrace {
   tags: Record<string, string>;
   /** Where it was read from, for messages. */
   source: string;
+  /** Fields the backend shows that do not follow from the covered attributes (MLflow only). */
+  derivedMismatches?: DerivedFieldMismatch[];
 }
 
 export interface ReadOptions {
@@ -55,7 +57,11 @@ function reader(config: SourceConfig, traceId: string, options: ReadOptions): Re
           } catch (error) {
             throw new CliError((error as Error).message);
           }
-          read = () => readFromMlflow(client, traceId);
+          read = () => readFromMlflow(client, traceId).catch((error: unknown) => {
+            // A wrong address, a login page or refused credentials do not get better by waiting.
+            if ((error as { retryable?: unknown }).retryable === false) throw new CliError((error as Error).message);
+            throw error;
+          });
         }
         return read();
       };
@@ -103,5 +109,5 @@ export async function readTrace(config: SourceConfig, traceId: string, options: 
         : `trace ${traceId} is not in ${source} (waited ${waitMs / 1000} s)`,
     );
   }
-  return { traceId, spans: last.spans, tags: last.tags, source };
+  return { traceId, spans: last.spans, tags: last.tags, source, ...(last.derivedMismatches ? { derivedMismatches: last.derivedMismatches } : {}) };
 }

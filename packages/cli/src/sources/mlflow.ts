@@ -5,6 +5,7 @@
 import type { AttributeValue, FlatSpan } from '@agents-tracing/processor';
 import { MlflowClient, type MlflowEnv, type MlflowSpan } from '@agents-tracing/exporter-mlflow';
 import { REQUEST_TIMEOUT_MS, type BackendTrace } from './backend-trace.js';
+import { mlflowDerivedMismatches } from './mlflow-derived.js';
 
 const isScalar = (v: unknown): v is string | number | boolean =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -43,5 +44,6 @@ export function mlflowClient(trackingUri: string, env: MlflowEnv): MlflowClient 
 export async function readFromMlflow(client: MlflowClient, traceId: string): Promise<BackendTrace | undefined> {
   const trace = await client.getTrace(traceId);
   if (!trace || trace.spans.length === 0) return undefined;
-  return { spans: trace.spans.map(fromMlflowSpan), tags: trace.info.tags };
+  const spans = trace.spans.map(fromMlflowSpan);
+  return { spans, tags: trace.info.tags, derivedMismatches: mlflowDerivedMismatches(spans, trace.info) };
 }

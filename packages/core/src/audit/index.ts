@@ -32,6 +32,7 @@ export { digestRecordFromTags, mlflowDigestTagAttributes, readDigestRecord, type
 export {
   verifyTraceDigest,
   type ChangedSpan,
+  type DerivedFieldMismatch,
   type ExtraSpan,
   type FieldChange,
   type KeptDigest,

@@ -34,8 +34,12 @@ export interface ExtraSpan {
  * - `tampered`: something differs; `changed`, `missing`, `extra` and `notes` say what.
  * - `no-digest`: no span (and no fallback) carries a digest record.
  * - `key-required`: the digest is keyed and no key was given; nothing else differs.
+ * - `wrong-key`: the digest is keyed, every span matches its field fingerprints, and the key
+ *   given (whose id differs from the record's) does not make the digest. Either the key is not
+ *   the one that signed the trace, or someone re-signed it with a key of their own: only the
+ *   right key can tell. With the record's key id, a failing digest is `tampered`.
  */
-export type Verdict = 'ok' | 'tampered' | 'no-digest' | 'key-required';
+export type Verdict = 'ok' | 'tampered' | 'no-digest' | 'key-required' | 'wrong-key';
 
 export interface VerificationReport {
   verdict: Verdict;
@@ -62,6 +66,19 @@ export interface VerifyOptions {
   fallbackRecord?: DigestRecord;
   /** Spans the record does not cover (an application's own spans inside a tool) are listed, not failed. */
   allowUncovered?: boolean;
+  /** Backend fields found not to follow from the covered attributes: each fails the check. */
+  derivedMismatches?: readonly DerivedFieldMismatch[];
+}
+
+/**
+ * A field a backend shows that is not covered by the digest but must follow from covered
+ * attributes (MLflow's `mlflow.spanOutputs`, a trace's response preview), found not to: with a
+ * span for a span's field, without one for the trace's.
+ */
+export interface DerivedFieldMismatch {
+  spanId?: string;
+  spanName?: string;
+  field: string;
 }
 
 export interface KeptDigest {
@@ -148,6 +165,18 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
     if (fields.length > 0) changed.push({ spanId, name: span.name, fields });
   });
 
+  const derived = options.derivedMismatches ?? [];
+  for (const mismatch of derived) {
+    const change: FieldChange = { field: 'attribute', key: mismatch.field, change: 'changed' };
+    if (mismatch.spanId === undefined) {
+      notes.push(`the trace's ${mismatch.field} does not follow from its spans' covered attributes: it was edited`);
+      continue;
+    }
+    const entry = changed.find((c) => c.spanId === mismatch.spanId);
+    if (entry) entry.fields.push(change);
+    else changed.push({ spanId: mismatch.spanId, name: mismatch.spanName ?? mismatch.spanId, fields: [change] });
+  }
+
   const extra: ExtraSpan[] = [];
   for (const [spanId, copies] of byId) {
     // A second span under a covered id was slipped in beside the original.
@@ -180,23 +209,23 @@ export function verifyTraceDigest(spans: readonly FlatSpan[], options: VerifyOpt
   for (const kept of keptMismatches) {
     notes.push(`the trace carries digest ${record.digest}, but ${kept.where} keeps ${kept.digest}`);
   }
+  const spansDiffer = changed.length > 0 || missing.length > 0 || (extra.length > 0 && !options.allowUncovered);
+  const otherKeyId = keyed && options.key !== undefined && record.keyId !== undefined && options.key.keyId !== record.keyId;
+  const wrongKey = otherKeyId && digestMatches === false && !spansDiffer && keptMismatches.length === 0 && record.fields !== undefined;
   if (digestMatches === false && changed.length === 0 && extra.length === 0) {
     notes.push(
       record.fields === undefined
         ? 'the digest differs, and the record has no field fingerprints to say where'
-        : keyed
-          ? 'every span matches its field fingerprints but the digest differs: the key is not the one that made it, or the digest record was altered'
-          : 'every span matches its field fingerprints but the digest differs: the digest record was altered',
+        : wrongKey
+          ? `every span matches its field fingerprints but the key given does not make the digest: check with the key of id ${record.keyId}; if your key is the one that signs these traces, someone else signed this one: treat it as tampered`
+          : keyed
+            ? 'every span matches its field fingerprints but the digest differs: the digest record was altered (or the key, given under the recorded id, is not the one that made it)'
+            : 'every span matches its field fingerprints but the digest differs: the digest record was altered',
     );
   }
 
-  const failed =
-    changed.length > 0 ||
-    missing.length > 0 ||
-    (extra.length > 0 && !options.allowUncovered) ||
-    digestMatches === false ||
-    keptMismatches.length > 0;
-  const verdict: Verdict = failed ? 'tampered' : digestMatches === undefined ? 'key-required' : 'ok';
+  const failed = spansDiffer || derived.length > 0 || digestMatches === false || keptMismatches.length > 0;
+  const verdict: Verdict = wrongKey ? 'wrong-key' : failed ? 'tampered' : digestMatches === undefined ? 'key-required' : 'ok';
   return {
     verdict,
     traceId,

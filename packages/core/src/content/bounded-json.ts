@@ -1,6 +1,8 @@
 /**
  * JSON serialisation with a hard size bound. Work stops once the bound is reached, so a 10 MB
- * value costs about what the bound costs, and the text produced is always valid JSON. Values
+ * value costs about what the bound costs, and the text produced is always valid JSON. What does
+ * not fit is cut from the middle: a long string or array keeps its start and its end (in a
+ * conversation, the newest messages led to the answer), and says how much was left out. Values
  * JSON cannot hold (cycles, BigInt, binary data, symbols, functions, throwing getters or
  * `toJSON`) become short descriptive strings instead of throwing.
  */
@@ -21,17 +23,24 @@ export interface BoundedJsonOptions {
 const DEFAULT_MAX_DEPTH = 32;
 /** Room kept for the closing brackets and the marker of a cut string. */
 const CLOSING_RESERVE = 24;
-const TRUNCATION_MARK = '…[truncated]';
+/** Below this many characters of room a cut string keeps its start only. */
+const MIN_ROOM_FOR_END = 48;
+
+export const leftOutCharacters = (count: number): string => `…[${count} characters left out]…`;
+export const leftOutItems = (count: number): string => `[${count} ${count === 1 ? 'item' : 'items'} left out]`;
 
 class Writer {
   readonly parts: string[] = [];
   length = 0;
   truncated = false;
-  readonly ancestors = new Set<object>();
 
   constructor(
     readonly budget: number,
     readonly maxDepth: number,
+    readonly ancestors = new Set<object>(),
+    /** Whether an array that does not fit keeps its end too. Only the outermost such array does,
+     * which keeps the work bounded: each cut costs at most three passes over the budget. */
+    readonly cutsArrays = true,
   ) {}
 
   get remaining(): number {
@@ -94,14 +103,30 @@ function writeString(w: Writer, value: string): void {
     w.push(JSON.stringify(value));
     return;
   }
-  const room = Math.max(0, w.remaining - TRUNCATION_MARK.length - 2);
-  let encoded = JSON.stringify(value.slice(0, room));
-  if (encoded.length > room + 2) encoded = JSON.stringify(value.slice(0, Math.floor(room / 6)));
-  if (encoded.length - 2 < value.length) {
-    w.truncated = true;
-    encoded = `${encoded.slice(0, -1)}${TRUNCATION_MARK}"`;
+  const whole = JSON.stringify(value.slice(0, Math.max(0, w.remaining)));
+  if (whole.length - 2 >= value.length && whole.length <= w.remaining) {
+    w.push(whole);
+    return;
   }
-  w.push(encoded);
+  w.truncated = true;
+  w.push(cutString(value, Math.max(0, w.remaining - 2)));
+}
+
+/** The start and the end of a string that does not fit in `room` characters, as JSON text. */
+function cutString(value: string, room: number): string {
+  const mark = leftOutCharacters(value.length);
+  const keepEnd = room >= MIN_ROOM_FOR_END;
+  const keep = Math.max(0, room - mark.length);
+  for (const expansion of [1, 6]) {
+    const kept = Math.floor(keep / expansion);
+    const headLength = keepEnd ? Math.ceil(kept / 2) : kept;
+    const tailLength = keepEnd ? kept - headLength : 0;
+    const head = JSON.stringify(value.slice(0, headLength)).slice(1, -1);
+    const tail = tailLength > 0 ? JSON.stringify(value.slice(-tailLength)).slice(1, -1) : '';
+    const text = `"${head}${leftOutCharacters(value.length - headLength - tailLength)}${tail}"`;
+    if (text.length <= room + 2 || expansion === 6) return text;
+  }
+  return '""';
 }
 
 function writeObject(w: Writer, value: object | null, depth: number): void {
@@ -139,7 +164,31 @@ function writeObject(w: Writer, value: object | null, depth: number): void {
   }
 }
 
-function writeItems(w: Writer, items: Iterable<unknown>, depth: number): void {
+function writeItems(w: Writer, items: unknown[] | Set<unknown>, depth: number): void {
+  if (!Array.isArray(items) || !w.cutsArrays) {
+    writeItemsFrom(w, items, depth);
+    return;
+  }
+  const trial = new Writer(w.remaining, w.maxDepth, w.ancestors, false);
+  const written: ItemSpan[] = [];
+  writeItemsFrom(trial, items, depth, written);
+  if (trial.truncated && written.length < items.length) {
+    writeStartAndEnd(w, items, depth, trial.parts.join(''), written);
+    return;
+  }
+  for (const part of trial.parts) w.push(part);
+  w.truncated ||= trial.truncated;
+}
+
+/** Where an item's JSON is in a writer's text, and whether it was cut. */
+interface ItemSpan {
+  start: number;
+  end: number;
+  cut: boolean;
+}
+
+/** Writes items in order until the budget is spent, noting where each one is when asked. */
+function writeItemsFrom(w: Writer, items: Iterable<unknown>, depth: number, written?: ItemSpan[]): void {
   w.push('[');
   let first = true;
   for (const item of items) {
@@ -149,9 +198,58 @@ function writeItems(w: Writer, items: Iterable<unknown>, depth: number): void {
     }
     if (!first) w.push(',');
     first = false;
+    const start = w.length;
+    const wasCut = w.truncated;
     writeValue(w, item, depth + 1, true);
+    written?.push({ start, end: w.length, cut: w.truncated && !wasCut });
   }
   w.push(']');
+}
+
+/**
+ * An array too long for its budget: the items at its end in up to half the room, then those at
+ * its start in the rest (taken from the first pass, `written`), and between them a marker item
+ * that counts what was left out. Items are kept whole, except the first and the last when one
+ * alone is too long.
+ */
+function writeStartAndEnd(w: Writer, items: unknown[], depth: number, firstPass: string, written: ItemSpan[]): void {
+  const room = w.remaining - 2 - (leftOutItems(items.length).length + 3);
+  const end = keptItems(w, items, depth, Math.floor(room / 2), items.length - 1, 1);
+  const startRoom = room - end.reduce((sum, text) => sum + text.length + 1, 0);
+  let startCount = 0;
+  while (startCount < written.length && startCount < items.length - end.length) {
+    const span = written[startCount]!;
+    if (span.cut || span.end - written[0]!.start + 1 > startRoom) break;
+    startCount += 1;
+  }
+  const start =
+    startCount > 0
+      ? [firstPass.slice(written[0]!.start, written[startCount - 1]!.end)]
+      : keptItems(w, items, depth, startRoom, 0, 0);
+  const kept = startCount > 0 ? startCount : start.length;
+  const leftOut = items.length - kept - end.length;
+  w.truncated = true;
+  const marker = leftOut > 0 ? [JSON.stringify(leftOutItems(leftOut))] : [];
+  w.push(`[${[...start, ...marker, ...end].join(',')}]`);
+}
+
+/**
+ * The JSON of the items from `from` towards `until` (inclusive; backwards when `until` is lower),
+ * as many as fit in `room`, in array order.
+ */
+function keptItems(w: Writer, items: unknown[], depth: number, room: number, from: number, until: number): string[] {
+  const kept: string[] = [];
+  const step = until < from ? -1 : 1;
+  let used = 0;
+  for (let i = from; step > 0 ? i <= until : i >= until; i += step) {
+    const item = new Writer(room - used - 1, w.maxDepth, w.ancestors, false);
+    writeValue(item, items[i], depth + 1, true);
+    const text = item.parts.join('');
+    if ((item.truncated && kept.length > 0) || used + text.length + 1 > room) break;
+    kept.push(text);
+    used += text.length + 1;
+  }
+  return step > 0 ? kept : kept.reverse();
 }
 
 function writeEntries(w: Writer, entries: Iterable<[unknown, unknown]>, depth: number): void {

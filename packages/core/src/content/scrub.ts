@@ -5,10 +5,21 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** The credential shapes scrubbed by default. No pattern matches `"` or `\`, so scrubbing JSON
- * text keeps it valid JSON. */
+/** Names that announce a secret in `name=value` / `name: value` form, in the spellings used in code. */
+const SECRET_NAMES = [
+  'api[_-]?key', 'API[_-]?KEY', 'apiKey', 'ApiKey', 'Api-Key',
+  'access[_-]?token', 'ACCESS[_-]?TOKEN', 'accessToken', 'auth[_-]?token', 'AUTH[_-]?TOKEN', 'authToken',
+  'client[_-]?secret', 'CLIENT[_-]?SECRET', 'clientSecret', 'secret[_-]?key', 'SECRET[_-]?KEY', 'secretKey',
+  'password', 'Password', 'PASSWORD', 'passwd', 'PASSWD',
+].join('|');
+
+/** `name=`, `name: `, `"name":"` or `\"name\":\"` before a secret's value. */
+const ASSIGNMENT_PREFIX = new RegExp(`^\\b(?:${SECRET_NAMES})(?:\\\\?")?\\s*[=:]\\s*(?:\\\\?")?`);
+
+/** The credential shapes scrubbed by default. What is replaced never holds `"` or `\` (an
+ * assignment keeps its quoted name), so scrubbing JSON text keeps it valid JSON. */
 export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
-  // OpenAI-style API keys: sk-…, sk-proj-…, sk-svcacct-…
+  // OpenAI-style API keys: sk-…, sk-proj-…, sk-svcacct-…, sk-ant-…
   /\bsk-[A-Za-z0-9_-]{20,}/g,
   // Authorization header values.
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g,
@@ -17,25 +28,47 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
   /\b(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY)\b\s*[=:]\s*[A-Za-z0-9/+=]{30,}/g,
   // PEM private keys (escaped newlines inside JSON strings stay whole).
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  // Credentials inside URLs: scheme://user:password@host (the scheme and host are kept).
-  /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\s:@"\\]+:[^/\s@"\\]+@/g,
-  // GitHub and Slack tokens.
+  // Credentials inside URLs: scheme://user:password@host (the scheme and host are kept). Starts
+  // at the literal `://`, which the regular expression engine finds fast.
+  /:\/\/[^/\s:@"\\]+:[^/\s@"\\]+@/g,
+  // GitHub and Slack tokens, Slack webhook URLs.
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+  /\bhooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{16,}/g,
+  // Stripe secret and restricted keys (publishable pk_ keys are public by design).
+  /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
+  // Google API keys.
+  /\bAIza[0-9A-Za-z_-]{35}/g,
+  // JSON Web Tokens: two base64url JSON objects ({" encodes as eyJ) and a signature.
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+  // Azure storage and Service Bus connection-string keys, and SAS signatures.
+  /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{20,}={0,2}/g,
+  /\bsig=[A-Za-z0-9%+/]{20,}={0,2}/g,
+  // npm and PyPI tokens.
+  /\bnpm_[A-Za-z0-9]{36}\b/g,
+  /\bpypi-AgE[A-Za-z0-9_-]{50,}/g,
+  // The value of an assignment to a secret-named key: api_key=…, "password": "…", PASSWORD: ….
+  // Only the value goes; a quoted key keeps its quotes (also escaped, in JSON inside JSON).
+  new RegExp(`${ASSIGNMENT_PREFIX.source.slice(1)}[^\\s"\\\\&,;]{6,}`, 'g'),
 ];
 
 /**
  * Something every default shape contains: text without any of these is returned at once, which
  * is most text, at the cost of one simple scan.
  */
-const DEFAULT_TRIGGER = /sk-|Bearer|Basic|AKIA|ASIA|SECRET_ACCESS|secret_access|PRIVATE KEY|:\/\/|gh[pousr]_|xox[abprs]-/;
+const DEFAULT_TRIGGER =
+  /s(?:k-|ecret|ig=|haredaccesskey)|b(?:earer|asic)|a(?:kia|sia|iza|ccountkey|pi[_-]?key|ccess[_-]?token|uth[_-]?token)|p(?:rivate key|ypi-|assw)|:\/\/|gh[pousr]_|xox|hooks\.slack|[sr]k_(?:live|test)_|eyj|npm_/i;
 
-const URL_CREDENTIALS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@]*@$/;
+const URL_CREDENTIALS = /^:\/\/[^@]*@$/;
 
-/** A match is replaced whole, except credentials in a URL, where the scheme and `@` stay. */
+/**
+ * A match is replaced whole, except credentials in a URL, where the scheme and `@` stay, and an
+ * assignment, where the name stays.
+ */
 const replacement = (match: string): string => {
-  const url = URL_CREDENTIALS.exec(match);
-  return url ? `${url[1]}${REDACTED}@` : REDACTED;
+  if (URL_CREDENTIALS.test(match)) return `://${REDACTED}@`;
+  const assignment = ASSIGNMENT_PREFIX.exec(match);
+  return assignment ? `${assignment[0]}${REDACTED}` : REDACTED;
 };
 
 export type SecretScrubber = (text: string) => string;

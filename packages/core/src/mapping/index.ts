@@ -11,6 +11,8 @@ import type { DerivedContent } from './types.js';
 import { mapTask, mapTurn } from './workflow.js';
 
 export { mapTrace, DEFAULT_WORKFLOW_NAME } from './workflow.js';
+export { errorTypeFor } from './errors.js';
+export { responsesMessages } from './messages/index.js';
 export { modelExchange, type ModelExchange, type RequestedToolCall } from './model.js';
 export { SpanAttributes } from './span-attributes.js';
 export type { DerivedContent, TraceInfo } from './types.js';

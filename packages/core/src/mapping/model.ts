@@ -1,6 +1,16 @@
 import type { GenerationSpanData, ResponseSpanData } from '@openai/agents-core';
 import { AGENTS, GEN_AI, GEN_AI_OPERATION } from '../attributes.js';
 import type { SpanAttributes } from './span-attributes.js';
+import {
+  chatInputMessages,
+  chatOutputMessages,
+  responsesMessages,
+  responsesOutput,
+  systemInstructions,
+  toolDefinitions,
+  type ChatMessage,
+  type OutputMessage,
+} from './messages/index.js';
 import { asRecord, setUsage } from './usage.js';
 
 /** A tool call the model asked for, used to give function spans their call id. */
@@ -10,12 +20,20 @@ export interface RequestedToolCall {
   callId: string;
 }
 
-/** What a model span tells its agent: the messages in and out, and the tool calls requested. */
+/**
+ * What a model span tells its agent: the messages in and out (in the GenAI conventions' format),
+ * and the tool calls requested.
+ */
 export interface ModelExchange {
-  input: unknown;
-  output: unknown;
+  input: ChatMessage[] | undefined;
+  output: OutputMessage[] | undefined;
   toolCalls: RequestedToolCall[];
 }
+
+/** Each span's messages are converted once, for the span itself and for its agent. */
+const exchanges = new WeakMap<GenerationSpanData | ResponseSpanData, ModelExchange | undefined>();
+
+const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
 
 const chatName = (model: unknown): string =>
   typeof model === 'string' && model ? `${GEN_AI_OPERATION.CHAT} ${model}` : GEN_AI_OPERATION.CHAT;
@@ -49,8 +67,9 @@ export function mapGeneration(data: GenerationSpanData, attributes: SpanAttribut
   }
   // A successful Chat Completions span has no `usage`: the counts are in the completion.
   setUsage(attributes, data.usage ?? completion?.usage);
-  attributes.content(GEN_AI.INPUT_MESSAGES, data.input);
-  attributes.content(GEN_AI.OUTPUT_MESSAGES, completion ? chatMessages(completion) : data.output);
+  const exchange = modelExchange(data);
+  attributes.content(GEN_AI.INPUT_MESSAGES, exchange?.input);
+  attributes.content(GEN_AI.OUTPUT_MESSAGES, exchange?.output);
   return chatName(data.model);
 }
 
@@ -66,27 +85,33 @@ export function mapResponse(data: ResponseSpanData, attributes: SpanAttributes):
     setRequestSettings(attributes, response);
     if (typeof response.status === 'string') attributes.set(GEN_AI.RESPONSE_FINISH_REASONS, [response.status]);
     setUsage(attributes, response.usage);
-    attributes.content(GEN_AI.SYSTEM_INSTRUCTIONS, response.instructions);
-    attributes.content(GEN_AI.OUTPUT_MESSAGES, response.output);
-    if (Array.isArray(response.tools) && response.tools.length > 0) {
-      attributes.content(GEN_AI.TOOL_DEFINITIONS, response.tools);
-    }
+    attributes.content(GEN_AI.SYSTEM_INSTRUCTIONS, systemInstructions(response.instructions));
+    attributes.content(GEN_AI.TOOL_DEFINITIONS, toolDefinitions(response.tools));
   }
-  attributes.content(GEN_AI.INPUT_MESSAGES, data._input);
+  const exchange = modelExchange(data);
+  attributes.content(GEN_AI.INPUT_MESSAGES, exchange?.input);
+  attributes.content(GEN_AI.OUTPUT_MESSAGES, exchange?.output);
   return chatName(model);
 }
 
-/** The exchange of a model span, for its agent and its tool spans. Never throws. */
+/** The exchange of a model span, for the span, its agent and its tool spans. Never throws. */
 export function modelExchange(data: GenerationSpanData | ResponseSpanData): ModelExchange | undefined {
+  if (exchanges.has(data)) return exchanges.get(data);
+  const exchange = convertExchange(data);
+  exchanges.set(data, exchange);
+  return exchange;
+}
+
+function convertExchange(data: GenerationSpanData | ResponseSpanData): ModelExchange | undefined {
   if (data.type === 'response') {
     const response = asRecord(data._response);
-    const output = response?.output;
-    return { input: data._input, output, toolCalls: responseToolCalls(output) };
+    const input = data._input === undefined ? undefined : nonEmpty(responsesMessages(data._input));
+    return { input, output: nonEmpty(responsesOutput(response)), toolCalls: responseToolCalls(response?.output) };
   }
+  const input = nonEmpty(chatInputMessages(data.input));
   const completion = asRecord(data.output?.[0]);
-  if (!completion) return data.input ? { input: data.input, output: undefined, toolCalls: [] } : undefined;
-  const messages = chatMessages(completion);
-  return { input: data.input, output: messages, toolCalls: chatToolCalls(messages) };
+  if (!completion) return input ? { input, output: undefined, toolCalls: [] } : undefined;
+  return { input, output: nonEmpty(chatOutputMessages(completion)), toolCalls: chatToolCalls(chatMessages(completion)) };
 }
 
 function chatChoices(completion: Record<string, unknown>): Record<string, unknown>[] {

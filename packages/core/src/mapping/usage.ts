@@ -9,12 +9,43 @@ const asRecord = (value: unknown): Loose =>
 const firstNumber = (...values: unknown[]): number | undefined =>
   values.find((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
+interface UsageKeys {
+  input: string;
+  output: string;
+  cacheRead: string;
+  cacheCreation: string;
+  reasoning: string;
+}
+
+/** A model call's own usage: the GenAI conventions' keys. */
+const MODEL_CALL_KEYS: UsageKeys = {
+  input: GEN_AI.USAGE_INPUT_TOKENS,
+  output: GEN_AI.USAGE_OUTPUT_TOKENS,
+  cacheRead: GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS,
+  cacheCreation: GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS,
+  reasoning: GEN_AI.USAGE_REASONING_OUTPUT_TOKENS,
+};
+
+/** A workflow's or turn's sum over its model calls. */
+const ROLLUP_KEYS: UsageKeys = {
+  input: AGENTS.USAGE_INPUT_TOKENS,
+  output: AGENTS.USAGE_OUTPUT_TOKENS,
+  cacheRead: AGENTS.USAGE_CACHE_READ_INPUT_TOKENS,
+  cacheCreation: AGENTS.USAGE_CACHE_CREATION_INPUT_TOKENS,
+  reasoning: AGENTS.USAGE_REASONING_OUTPUT_TOKENS,
+};
+
+/** Usage summed over a span's model calls (task and turn spans), under `openai.agents.usage.*`. */
+export function setRollupUsage(attributes: SpanAttributes, usageValue: unknown): void {
+  setUsage(attributes, usageValue, ROLLUP_KEYS);
+}
+
 /**
  * Token usage in any of the shapes the SDK produces: turn and task usage (`cached_input_tokens`,
  * `requests`), Responses API usage (`input_tokens_details`), Chat Completions usage
  * (`prompt_tokens`, `completion_tokens_details`), and generation usage (`details`).
  */
-export function setUsage(attributes: SpanAttributes, usageValue: unknown): void {
+export function setUsage(attributes: SpanAttributes, usageValue: unknown, keys: UsageKeys = MODEL_CALL_KEYS): void {
   const usage = asRecord(usageValue);
   if (!usage) return;
   const details = asRecord(usage.details);
@@ -22,18 +53,18 @@ export function setUsage(attributes: SpanAttributes, usageValue: unknown): void 
   const outputDetails = asRecord(usage.output_tokens_details) ?? asRecord(usage.completion_tokens_details);
   const input = firstNumber(usage.input_tokens, usage.prompt_tokens);
   const output = firstNumber(usage.output_tokens, usage.completion_tokens);
-  attributes.number(GEN_AI.USAGE_INPUT_TOKENS, input);
-  attributes.number(GEN_AI.USAGE_OUTPUT_TOKENS, output);
+  attributes.number(keys.input, input);
+  attributes.number(keys.output, output);
   attributes.number(
-    GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS,
+    keys.cacheRead,
     firstNumber(usage.cached_input_tokens, inputDetails?.cached_tokens, details?.cached_tokens),
   );
   attributes.number(
-    GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS,
+    keys.cacheCreation,
     firstNumber(usage.cache_write_input_tokens, inputDetails?.cache_creation_tokens),
   );
   attributes.number(
-    GEN_AI.USAGE_REASONING_OUTPUT_TOKENS,
+    keys.reasoning,
     firstNumber(outputDetails?.reasoning_tokens, details?.reasoning_tokens),
   );
   attributes.number(AGENTS.USAGE_REQUESTS, usage.requests);

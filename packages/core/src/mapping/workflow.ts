@@ -2,7 +2,7 @@ import type { TaskSpanData, TurnSpanData } from '@openai/agents-core';
 import { AGENTS, GEN_AI, GEN_AI_OPERATION } from '../attributes.js';
 import type { SpanAttributes } from './span-attributes.js';
 import type { DerivedContent, TraceInfo } from './types.js';
-import { setUsage } from './usage.js';
+import { setRollupUsage } from './usage.js';
 
 export const DEFAULT_WORKFLOW_NAME = 'Agent workflow';
 
@@ -36,7 +36,7 @@ export function mapTask(
   attributes.set(GEN_AI.WORKFLOW_NAME, workflowName);
   attributes.set(AGENTS.TASK_NAME, data.name);
   attributes.set(GEN_AI.AGENT_NAME, derived.agentName);
-  setUsage(attributes, data.usage);
+  setRollupUsage(attributes, data.usage);
   attributes.content(GEN_AI.INPUT_MESSAGES, derived.input);
   attributes.content(GEN_AI.OUTPUT_MESSAGES, derived.output);
   return `${GEN_AI_OPERATION.INVOKE_WORKFLOW} ${workflowName}`;
@@ -45,6 +45,6 @@ export function mapTask(
 export function mapTurn(data: TurnSpanData, attributes: SpanAttributes): string {
   attributes.number(AGENTS.TURN, data.turn);
   attributes.set(GEN_AI.AGENT_NAME, data.agent_name);
-  setUsage(attributes, data.usage);
+  setRollupUsage(attributes, data.usage);
   return `turn ${data.turn} ${data.agent_name}`;
 }

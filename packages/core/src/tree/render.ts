@@ -34,8 +34,8 @@ export function renderSpanTree(roots: readonly SpanTreeNode[], options: RenderOp
 function describe(node: SpanTreeNode, options: RenderOptions): string {
   const parts = [node.name];
   if (options.durations) parts.push(formatDuration(node.endTime - node.startTime));
-  const input = node.attributes[GEN_AI.USAGE_INPUT_TOKENS];
-  const output = node.attributes[GEN_AI.USAGE_OUTPUT_TOKENS];
+  const input = node.attributes[GEN_AI.USAGE_INPUT_TOKENS] ?? node.attributes[AGENTS.USAGE_INPUT_TOKENS];
+  const output = node.attributes[GEN_AI.USAGE_OUTPUT_TOKENS] ?? node.attributes[AGENTS.USAGE_OUTPUT_TOKENS];
   if (typeof input === 'number' || typeof output === 'number') parts.push(`tokens ${input ?? 0}→${output ?? 0}`);
   for (const key of options.attributes ?? []) {
     const value = node.attributes[key];

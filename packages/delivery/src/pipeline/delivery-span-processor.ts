@@ -56,7 +56,7 @@ export class DeliverySpanProcessor implements SpanProcessor {
   readonly #waiters = new Set<FlushWaiter>();
   readonly #told = new Set<string>();
   #inFlight: Entry[] | undefined;
-  /** A batch still out when shutdown gave up on it: counted as dropped unless it arrives after all. */
+  /** A batch still out when shutdown gave up on it: counted as unconfirmed until its answer comes. */
   #abandoned: Entry[] | undefined;
   #timer: Timer | undefined;
   #timerIsBackoff = false;
@@ -79,7 +79,8 @@ export class DeliverySpanProcessor implements SpanProcessor {
 
   /** What happened to this exporter's spans so far. */
   stats(): DeliveryCounts {
-    return { ...this.#counts, pending: this.#queue.length + (this.#inFlight?.length ?? 0) };
+    const inFlight = this.#inFlight !== undefined && this.#inFlight !== this.#abandoned ? this.#inFlight.length : 0;
+    return { ...this.#counts, pending: this.#queue.length + inFlight };
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -103,7 +104,12 @@ export class DeliverySpanProcessor implements SpanProcessor {
    * way: spans not delivered by then stay queued and keep being retried.
    */
   forceFlush(): Promise<void> {
-    const flush = { deadline: Date.now() + this.#options.flushTimeoutMillis, endedAt: undefined as number | undefined };
+    const now = Date.now();
+    const previous = this.#lastFlush;
+    // A flush right after one that used up its budget (the tracing processor's shutdown flushes
+    // again after the app's own forceFlush) gets no new budget: one budget per exit.
+    const spent = previous?.endedAt !== undefined && previous.endedAt >= previous.deadline && now - previous.endedAt < FLUSH_THEN_SHUTDOWN_MILLIS;
+    const flush = { deadline: spent ? previous.deadline : now + this.#options.flushTimeoutMillis, endedAt: undefined as number | undefined };
     this.#lastFlush = flush;
     return this.#flushUntil(flush.deadline).then(() => {
       flush.endedAt = Date.now();
@@ -127,12 +133,8 @@ export class DeliverySpanProcessor implements SpanProcessor {
     const continuesFlush = flush !== undefined && (flush.endedAt === undefined || now - flush.endedAt < FLUSH_THEN_SHUTDOWN_MILLIS);
     const deadline = continuesFlush ? flush.deadline : now + this.#options.flushTimeoutMillis;
     await this.#flushUntil(deadline);
-    this.#stopped = true;
-    this.#clearTimer();
-    const undelivered = this.#queue.length + (this.#inFlight?.length ?? 0);
-    if (undelivered > 0) this.#reportUndelivered(undelivered);
-    this.#spool?.close();
-    // The exporter may wait for a request that is still out: never past the deadline (and a little).
+    this.#giveUp();
+    // Exporters of this project abort a request still out; others get until the deadline (and a little).
     await withDeadline(this.#exporter.shutdown().catch(() => undefined), Math.max(deadline - Date.now(), 100));
   }
 
@@ -141,23 +143,42 @@ export class DeliverySpanProcessor implements SpanProcessor {
    */
   reportAtExit(): void {
     if (this.#stopped) return;
-    this.#stopped = true;
-    this.#clearTimer();
-    const undelivered = this.#queue.length + (this.#inFlight?.length ?? 0);
-    if (undelivered > 0) this.#reportUndelivered(undelivered);
-    this.#spool?.close();
+    this.#giveUp();
   }
 
-  #reportUndelivered(count: number): void {
-    if (this.#spool) {
-      this.#logger.warn(
-        `${this.name}: ${count} spans were not delivered before shutdown; they stay in the spool at ${this.#spool.directory} and the next process using it sends them.`,
-      );
-      return;
-    }
-    this.#counts.dropped += count;
+  /**
+   * Stops, and tells the final count once. Spans never sent are lost (without a spool); a batch
+   * still out is *not confirmed*: it may have arrived, so it counts in `unconfirmed` until its
+   * answer comes, and with a spool it is sent again by the next process.
+   */
+  #giveUp(): void {
+    this.#stopped = true;
+    this.#clearTimer();
+    const waiting = this.#queue.length;
+    const out = this.#inFlight?.length ?? 0;
     this.#abandoned = this.#inFlight;
-    this.#logger.warn(`${this.name}: ${count} spans could not be delivered before shutdown and are lost (a spool directory would keep them).`);
+    this.#counts.unconfirmed += out;
+    if (this.#spool) {
+      if (waiting + out > 0) {
+        this.#logger.warn(
+          `${this.name}: ${describeCount(waiting, out)} before shutdown; they stay in the spool at ${this.#spool.directory} and the next process using it sends them.`,
+        );
+      }
+    } else {
+      this.#counts.dropped += waiting;
+      this.#queue.take(waiting);
+      if (waiting > 0) {
+        this.#logger.warn(
+          `${this.name}: ${waiting} spans could not be delivered before shutdown and are lost (a spool directory would keep them)` +
+            (out > 0 ? `; ${out} more were being sent and are not confirmed (they may have arrived).` : '.'),
+        );
+      } else if (out > 0) {
+        this.#logger.warn(
+          `${this.name}: ${out} spans were being sent when shutdown ended and are not confirmed: they may have arrived (a spool directory would send them again if not).`,
+        );
+      }
+    }
+    this.#spool?.close();
   }
 
   #spoolSpan(span: ReadableSpan): SpoolRef | undefined {
@@ -256,7 +277,9 @@ export class DeliverySpanProcessor implements SpanProcessor {
   #settleBatch(batch: Entry[], result: ExportResult): void {
     try {
       this.#inFlight = undefined;
-      if (result.code === ExportResultCode.SUCCESS) this.#delivered(batch);
+      // After the final report: counted, never told again.
+      if (batch === this.#abandoned) this.#settleAbandoned(batch, result);
+      else if (result.code === ExportResultCode.SUCCESS) this.#delivered(batch);
       else if (!isRetryable(result.error)) this.#refused(batch, result.error);
       else this.#retryLater(batch, result.error);
       this.#notifyWaiters();
@@ -266,9 +289,23 @@ export class DeliverySpanProcessor implements SpanProcessor {
     }
   }
 
+  /** The answer for a batch shutdown gave up on: it arrived, or (without a spool) it is lost. */
+  #settleAbandoned(batch: Entry[], result: ExportResult): void {
+    // An aborted request may have arrived all the same: it stays not confirmed.
+    if (isAborted(result.error)) return;
+    const arrived = result.code === ExportResultCode.SUCCESS;
+    this.#abandoned = undefined;
+    this.#counts.unconfirmed -= batch.length;
+    if (arrived) {
+      this.#counts.exported += batch.length;
+      this.#settleRefs(batch.map((e) => e.ref), false);
+    } else if (!this.#spool) {
+      this.#counts.dropped += batch.length;
+    }
+  }
+
   #delivered(batch: Entry[]): void {
     this.#counts.exported += batch.length;
-    if (batch === this.#abandoned) this.#counts.dropped -= batch.length;
     this.#settleRefs(batch.map((e) => e.ref), true);
     if (this.#failures > 0) {
       this.#logger.info(`${this.name}: exporting works again.`);
@@ -349,6 +386,15 @@ export class DeliverySpanProcessor implements SpanProcessor {
     this.#told.add(key);
     this.#logger[level](message);
   }
+}
+
+/** The exporter aborted the request at shutdown (this project's exporters say so with `kind`). */
+const isAborted = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && ((error as { kind?: unknown }).kind === 'aborted' || (error as Error).name === 'ExportAbortedError');
+
+function describeCount(waiting: number, out: number): string {
+  const parts = [waiting > 0 ? `${waiting} spans were not delivered` : '', out > 0 ? `${out} were being sent and are not confirmed` : ''];
+  return parts.filter(Boolean).join(' and ');
 }
 
 async function withDeadline(promise: Promise<unknown>, millis: number): Promise<void> {

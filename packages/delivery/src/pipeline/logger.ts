@@ -10,6 +10,20 @@ export interface DeliveryLogger {
 export const defaultDeliveryLogger = (): DeliveryLogger =>
   diag.createComponentLogger({ namespace: '@agents-tracing/processor/delivery' });
 
+/** One line on stderr per message: what `setupAgentTracing()` tells by default. */
+export const stderrDeliveryLogger = (): DeliveryLogger => {
+  const write = (message: string): void => {
+    try {
+      process.stderr.write(`agents-tracing: ${message}\n`);
+    } catch {
+      // A closed stderr must not break the app.
+    }
+  };
+  return { warn: write, info: write };
+};
+
+export const silentDeliveryLogger: DeliveryLogger = { warn: () => {}, info: () => {} };
+
 // Exporter errors are written by other packages: a credential that slipped into one is still
 // never repeated.
 const scrub = createSecretScrubber(DEFAULT_SECRET_PATTERNS);

@@ -6,7 +6,7 @@ export interface DeliveryCounts {
   retried: number;
   /**
    * Spans given up on: the oldest when the queue was full, a batch the backend refused for good
-   * (such as 400 or 401), or what was still undelivered at shutdown without a spool.
+   * (such as 400 or 401), or what was never sent before shutdown without a spool.
    */
   dropped: number;
   /** Spans written to the spool before export. */
@@ -17,6 +17,12 @@ export interface DeliveryCounts {
   unreadable: number;
   /** Spans queued or being exported right now. */
   pending: number;
+  /**
+   * Spans whose export was still waiting for an answer when shutdown ended: they may have
+   * arrived. Never also counted as pending or dropped; an answer that comes later moves them to
+   * `exported` (or, without a spool, `dropped`).
+   */
+  unconfirmed: number;
 }
 
 export interface DeliveryStats extends DeliveryCounts {
@@ -32,6 +38,7 @@ export const zeroCounts = (): DeliveryCounts => ({
   recovered: 0,
   unreadable: 0,
   pending: 0,
+  unconfirmed: 0,
 });
 
 /** Totals over exporters, with each exporter's own counts alongside. */

@@ -13,3 +13,11 @@ export {
   type MlflowRequest,
 } from './mlflow-rest.js';
 export type { ReadTrace, ReadTraceOptions } from './poll.js';
+export {
+  prometheusSeries,
+  queryPrometheus,
+  queryPrometheusValue,
+  waitForPrometheus,
+  type PrometheusSample,
+  type WaitForPrometheusOptions,
+} from './prometheus.js';

@@ -1,0 +1,295 @@
+/**
+ * Feedback, expectations, evaluation runs and agent versions in a real MLflow server, read back
+ * through its REST API and through MLflow's own Python client.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTracingDisabled } from '@openai/agents';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { setupAgentTracing } from '@agents-tracing/delivery';
+import { MlflowClient } from '@agents-tracing/exporter-mlflow';
+import {
+  deleteAssessment,
+  evaluate,
+  EvaluationThresholdError,
+  getAssessments,
+  InvalidAssessmentError,
+  logExpectation,
+  logFeedback,
+  scorer,
+  TraceNotFoundError,
+  updateAssessment,
+  type EvaluationCase,
+} from '@agents-tracing/evaluation';
+import { main } from '@agents-tracing/cli';
+import { withTrace } from '@openai/agents';
+import { mlflowPython } from './support/mlflow-python.js';
+import { startPolicyAgent, type PolicyAgent } from './support/policy-agent.js';
+
+const { trackingUri } = inject('mlflow');
+const env = { MLFLOW_TRACKING_URI: trackingUri };
+let agent: PolicyAgent;
+
+beforeAll(async () => {
+  setTracingDisabled(false);
+  agent = await startPolicyAgent();
+});
+afterAll(async () => {
+  await agent.close();
+});
+
+const DATASET: EvaluationCase<{ question: string }>[] = [
+  { inputs: { question: 'What is the refund period?' }, expectations: { answer: '30 days' } },
+  { inputs: { question: 'How long is the exchange window?' }, expectations: { answer: '60 days' } },
+  { inputs: { question: 'How long is the warranty?' }, expectations: { answer: '2 years' } },
+  { inputs: { question: 'Refund for a gift?' }, expectations: { answer: '30 days' } },
+  { inputs: { question: 'Exchange a sale item?' }, expectations: { answer: '60 days' } },
+  { inputs: { question: 'Warranty on batteries?' }, expectations: { answer: '2 years' } },
+];
+
+const correct = scorer('correct', (run) => String(run.outputs).includes(String(run.expectations.answer)));
+const usedPolicyOnce = scorer('used_policy_once', (run) => run.toolCalls('lookup_policy').length === 1);
+
+describe('feedback and expectations on a trace', () => {
+  it('are stored as MLflow assessments, updated and deleted, as MLflow\'s Python client reads them', async () => {
+    const experimentName = `feedback-${randomUUID()}`;
+    const tracing = await setupAgentTracing({ mlflow: { trackingUri, experimentName }, env, exitHooks: false, registerGlobal: false });
+    let traceId = '';
+    try {
+      await withTrace('Support question', async (trace) => {
+        traceId = trace.traceId;
+        await agent.ask('What is the refund period?');
+      });
+    } finally {
+      await tracing.shutdown();
+    }
+    expect(traceId).toMatch(/^trace_[0-9a-f]{32}$/);
+
+    // From "another process": only the trace id as the SDK printed it and the environment.
+    const thumbs = await logFeedback(traceId, { name: 'user_satisfied', value: false, rationale: 'wrong store', source: 'alice', metadata: { channel: 'web' } }, { env });
+    const score = await logFeedback(traceId, { name: 'quality', value: 0.25, source: { type: 'LLM_JUDGE', id: 'gpt-4.1' } }, { env });
+    const truth = await logExpectation(traceId, { name: 'expected_answer', value: { period: '30 days', cites: ['refund policy'] } }, { env });
+    expect(thumbs).toMatchObject({ name: 'user_satisfied', kind: 'feedback', value: false, rationale: 'wrong store', source: { type: 'HUMAN', id: 'alice' } });
+    expect(truth.traceId).toBe(`tr-${traceId.slice('trace_'.length)}`);
+
+    const updated = await updateAssessment(traceId, score.assessmentId, { value: 0.75, rationale: 'on second look' }, { env });
+    expect(updated).toMatchObject({ value: 0.75, rationale: 'on second look' });
+    await deleteAssessment(traceId, thumbs.assessmentId, { env });
+
+    const rest = await getAssessments(traceId, { env });
+    expect(rest.map((a) => [a.name, a.kind, a.value]).sort()).toEqual([
+      ['expected_answer', 'expectation', { period: '30 days', cites: ['refund policy'] }],
+      ['quality', 'feedback', 0.75],
+    ]);
+
+    const python = await mlflowPython<{ name: string; value: unknown; rationale: string | null; source: string; valid: boolean }[]>(
+      trackingUri,
+      `
+import json, mlflow
+trace = mlflow.get_trace("tr-${traceId.slice('trace_'.length)}")
+print(json.dumps([{"name": a.name, "value": a.value, "rationale": getattr(a, "rationale", None), "source": a.source.source_type, "valid": a.valid is not False} for a in trace.info.assessments]))
+`,
+    );
+    // Python keeps the deleted one out; it lists what REST lists.
+    expect(python.filter((a) => a.valid).map((a) => [a.name, a.value, a.source]).sort()).toEqual([
+      ['expected_answer', { period: '30 days', cites: ['refund policy'] }, 'HUMAN'],
+      ['quality', 0.75, 'LLM_JUDGE'],
+    ]);
+  });
+
+  it('names the trace and the server when the trace does not exist', async () => {
+    const missing = 'trace_' + 'ab'.repeat(16);
+    const error = await logFeedback(missing, { name: 'x', value: 1 }, { env, waitForTraceMillis: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TraceNotFoundError);
+    expect((error as Error).message).toContain(`tr-${'ab'.repeat(16)}`);
+    expect((error as Error).message).toContain(trackingUri);
+  });
+
+  it('rejects values MLflow cannot hold before sending anything', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const value of [Number.NaN, Infinity, cyclic, new Map(), undefined, () => 1]) {
+      await expect(logFeedback('trace_' + 'cd'.repeat(16), { name: 'bad', value: value as never }, { env })).rejects.toBeInstanceOf(InvalidAssessmentError);
+    }
+    await expect(logFeedback('not-a-trace', { name: 'x', value: 1 }, { env })).rejects.toThrow(/is not a trace id/);
+  });
+});
+
+describe('agent versions and the command line', () => {
+  it('links traces to a logged model named in setupAgentTracing or AGENTS_TRACING_AGENT_VERSION, and takes feedback from the CLI', async () => {
+    const experimentName = `versions-${randomUUID()}`;
+    const traceIds: string[] = [];
+    for (const [settings, versionEnv] of [
+      [{ agentVersion: { name: 'support-v1', params: { prompt_sha: 'aaa' } } }, {}],
+      [{}, { AGENTS_TRACING_AGENT_VERSION: 'support-v2' }],
+    ] as const) {
+      const tracing = await setupAgentTracing({
+        mlflow: { trackingUri, experimentName, ...settings },
+        env: { ...env, ...versionEnv },
+        exitHooks: false,
+        registerGlobal: false,
+      });
+      try {
+        await withTrace('Support question', async (trace) => {
+          traceIds.push(trace.traceId);
+          await agent.ask('What is the refund period?');
+        });
+      } finally {
+        await tracing.shutdown();
+      }
+    }
+    const out: string[] = [];
+    const io = { env, stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), progressStream: undefined };
+    expect(await main(['feedback', traceIds[0] as string, '--name', 'thumbs_up', '--value', 'true', '--source', 'bob'], io)).toBe(0);
+    expect(out.join('\n')).toContain('logged feedback thumbs_up=true');
+    expect(await main(['feedback', 'trace_' + 'ef'.repeat(16), '--name', 'x', '--value', '1', '--wait', '0.3'], io)).toBe(2);
+    expect(out.join('\n')).toContain(`agents-tracing: trace tr-${'ef'.repeat(16)} is not in MLflow at ${trackingUri}`);
+    expect(out.join('\n')).not.toMatch(/\n\s+at /);
+
+    const seen = await mlflowPython<{ models: Record<string, string>; traces: Record<string, string | null>; feedback: unknown[] }>(
+      trackingUri,
+      `
+import json, mlflow
+exp = mlflow.get_experiment_by_name("${experimentName}")
+models = mlflow.search_logged_models(experiment_ids=[exp.experiment_id], output_format="list")
+traces = mlflow.search_traces(locations=[exp.experiment_id], return_type="list", include_spans=False)
+first = mlflow.get_trace("tr-${traceIds[0]?.slice(6)}")
+print(json.dumps({
+  "models": {m.model_id: m.name for m in models},
+  "traces": {t.info.trace_id: t.info.trace_metadata.get("mlflow.modelId") for t in traces},
+  "feedback": [[a.name, a.value, a.source.source_id] for a in first.info.assessments],
+}))
+`,
+    );
+    const byName = Object.fromEntries(Object.entries(seen.models).map(([id, name]) => [name, id]));
+    expect(Object.keys(byName).sort()).toEqual(['support-v1', 'support-v2']);
+    expect(seen.traces).toEqual({
+      [`tr-${traceIds[0]?.slice(6)}`]: byName['support-v1'],
+      [`tr-${traceIds[1]?.slice(6)}`]: byName['support-v2'],
+    });
+    expect(seen.feedback).toEqual([['thumbs_up', true, 'bob']]);
+  });
+});
+
+describe('evaluate()', () => {
+  it('records an evaluation run with linked traces, scores as assessments, metrics, params and an agent version', async () => {
+    const experiment = `eval-${randomUUID()}`;
+    const failing = scorer('strict_judge', (run) => {
+      if (String(run.inputs.question).includes('batteries')) throw new Error('judge had no opinion');
+      return { value: 'yes', rationale: 'fine' };
+    });
+    const result = await evaluate({
+      name: 'support-careful',
+      experiment,
+      data: DATASET,
+      task: async ({ question }: { question: string }) => {
+        if (question.includes('gift')) throw new Error('gift cards are not supported');
+        return agent.ask(question);
+      },
+      scorers: [correct, usedPolicyOnce, failing],
+      agentVersion: { name: 'support-careful', params: { prompt: 'look up first' } },
+      concurrency: 3,
+      env,
+      log: false,
+      progress: false,
+    });
+
+    expect(result.cases).toHaveLength(6);
+    expect(result.metrics).toMatchObject({
+      cases: 6,
+      failed_runs: 1,
+      'correct/mean': 5 / 6,
+      'correct/pass_rate': 5 / 6,
+      'used_policy_once/pass_rate': 5 / 6,
+      'strict_judge/pass_rate': 1,
+      'strict_judge/errors': 1,
+      guardrail_trips: 0,
+      tool_error_rate: 0,
+    });
+    expect(result.metrics['tokens/input']).toBeGreaterThan(0);
+    expect(result.metrics['latency_ms/p95']).toBeGreaterThanOrEqual(result.metrics['latency_ms/p50'] as number);
+    expect(result.params).toMatchObject({ agents: 'Support', models: 'gpt-4.1-mini', agent_version: 'support-careful' });
+    expect(result.params['agent.Support.instructions_sha256']).toMatch(/^[0-9a-f]{16}$/);
+
+    const client = MlflowClient.fromEnv({}, env);
+    const run = await client.getRun(result.runId);
+    expect(run.tags['mlflow.runType']).toBe('genai_evaluate');
+    expect(run.info.status).toBe('FINISHED');
+    expect(run.metrics).toEqual(result.metrics);
+    expect(run.params).toEqual(result.params);
+    expect(run.modelInputs).toEqual([result.modelId]);
+
+    const fromPython = await mlflowPython<{
+      runType: string;
+      metrics: Record<string, number>;
+      traces: { id: string; modelId: string; assessments: { name: string; value: unknown; error: string | null; runId: string | null }[] }[];
+      model: { name: string; params: Record<string, string> };
+    }>(
+      trackingUri,
+      `
+import json, mlflow
+exp = mlflow.get_experiment_by_name("${experiment}")
+runs = mlflow.search_runs([exp.experiment_id], output_format="list")
+run = [r for r in runs if r.info.run_id == "${result.runId}"][0]
+traces = mlflow.search_traces(locations=[exp.experiment_id], run_id="${result.runId}", return_type="list", include_spans=False)
+model = mlflow.get_logged_model("${result.modelId}")
+print(json.dumps({
+  "runType": run.data.tags.get("mlflow.runType"),
+  "metrics": run.data.metrics,
+  "traces": [{"id": t.info.trace_id, "modelId": t.info.trace_metadata.get("mlflow.modelId"),
+              "assessments": [{"name": a.name, "value": a.value, "error": (a.error.error_message if a.error else None),
+                               "runId": (a.metadata or {}).get("mlflow.assessment.sourceRunId")} for a in t.info.assessments]} for t in traces],
+  "model": {"name": model.name, "params": model.params},
+}))
+`,
+    );
+    expect(fromPython.runType).toBe('genai_evaluate');
+    expect(fromPython.metrics).toEqual(result.metrics);
+    expect(fromPython.model).toEqual({ name: 'support-careful', params: { prompt: 'look up first' } });
+    expect(fromPython.traces.map((t) => t.id).sort()).toEqual(result.cases.map((c) => `tr-${c.traceId.slice(6)}`).sort());
+    for (const trace of fromPython.traces) {
+      expect(trace.modelId).toBe(result.modelId);
+      const names = trace.assessments.map((a) => a.name).sort();
+      expect(names).toEqual(['answer', 'correct', 'strict_judge', 'used_policy_once']);
+      for (const a of trace.assessments.filter((x) => x.name !== 'answer')) expect(a.runId).toBe(result.runId);
+    }
+    const battery = result.cases.find((c) => String(c.inputs.question).includes('batteries'));
+    const batteryTrace = fromPython.traces.find((t) => t.id === `tr-${battery?.traceId.slice(6)}`);
+    expect(batteryTrace?.assessments.find((a) => a.name === 'strict_judge')?.error).toContain('judge had no opinion');
+    const gift = result.cases.find((c) => String(c.inputs.question).includes('gift'));
+    expect(gift?.error).toContain('gift cards are not supported');
+  });
+
+  it('rejects when a threshold is missed, after logging the run', async () => {
+    const error = await evaluate({
+      name: 'support-careless',
+      experiment: `eval-${randomUUID()}`,
+      data: DATASET.slice(0, 2),
+      task: ({ question }: { question: string }) => agent.ask(question, 'careless'),
+      scorers: [correct],
+      thresholds: { 'correct/pass_rate': 0.8 },
+      env,
+      log: false,
+      progress: false,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EvaluationThresholdError);
+    expect((error as Error).message).toContain('correct/pass_rate = 0 < 0.8');
+    const run = await MlflowClient.fromEnv({}, env).getRun((error as EvaluationThresholdError).result.runId);
+    expect(run.metrics['correct/pass_rate']).toBe(0);
+  });
+
+  it('records a task that times out as a failed case and goes on', async () => {
+    const result = await evaluate({
+      name: 'slow',
+      experiment: `eval-${randomUUID()}`,
+      data: DATASET.slice(0, 2),
+      task: async ({ question }: { question: string }) => (question.includes('refund') ? new Promise<string>(() => {}) : agent.ask(question)),
+      scorers: [correct],
+      timeoutMillis: 300,
+      env,
+      log: false,
+      progress: false,
+    });
+    expect(result.metrics.failed_runs).toBe(1);
+    expect(result.cases.find((c) => c.error)?.error).toContain('did not finish within 300 ms');
+  });
+});

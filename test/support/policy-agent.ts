@@ -1,0 +1,44 @@
+import { Agent, OpenAIResponsesModel, run, tool } from '@openai/agents';
+import { startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
+import OpenAI from 'openai';
+import { z } from 'zod';
+
+/**
+ * A support agent on a scripted model: it looks the policy up with a tool, then answers. With
+ * "careless" in its instructions the model skips the tool and answers wrongly, so two versions
+ * score differently.
+ */
+export interface PolicyAgent {
+  server: ScriptedOpenAI;
+  ask(question: string, version?: 'careful' | 'careless'): Promise<string>;
+  close(): Promise<void>;
+}
+
+const POLICIES: Record<string, string> = { refund: '30 days', exchange: '60 days', warranty: '2 years' };
+
+export async function startPolicyAgent(): Promise<PolicyAgent> {
+  const server = await startScriptedOpenAI((request) => {
+    const topic = Object.keys(POLICIES).find((t) => request.lastUserText?.toLowerCase().includes(t)) ?? 'refund';
+    if (request.instructions?.includes('careless')) return { text: `The ${topic} period is 7 days.` };
+    const output = request.toolCalls.find((c) => c.name === 'lookup_policy')?.output;
+    return output === undefined
+      ? { toolCalls: [{ name: 'lookup_policy', arguments: { topic } }] }
+      : { text: `The ${topic} period is ${output}.` };
+  });
+  const model = new OpenAIResponsesModel(new OpenAI({ baseURL: server.baseURL, apiKey: 'test' }), 'gpt-4.1-mini');
+  const lookup = tool({
+    name: 'lookup_policy',
+    description: 'The store policy on a topic.',
+    parameters: z.object({ topic: z.string() }),
+    execute: async ({ topic }) => POLICIES[topic] ?? 'unknown',
+  });
+  const agents = {
+    careful: new Agent({ name: 'Support', instructions: 'Look the policy up, then answer.', tools: [lookup], model }),
+    careless: new Agent({ name: 'Support', instructions: 'Answer at once, careless.', tools: [lookup], model }),
+  };
+  return {
+    server,
+    ask: async (question, version = 'careful') => String((await run(agents[version], question)).finalOutput),
+    close: () => server.close(),
+  };
+}
