@@ -67,15 +67,10 @@ async function connectSession(
 const byName = (spans: FlatSpan[], name: string | RegExp): FlatSpan[] =>
   spans.filter((s) => (typeof name === 'string' ? s.name === name : name.test(s.name)));
 
-/** Role and text of each message, in whichever message format the processor's mapping writes. */
+/** Role and text of each message in the GenAI conventions' format. */
 function messageTexts(json: unknown): { role: string; text: string }[] {
-  const messages = JSON.parse(String(json)) as Record<string, unknown>[];
-  return messages
-    .filter((m) => typeof m.role === 'string')
-    .map((m) => {
-      const parts = (Array.isArray(m.parts) ? m.parts : Array.isArray(m.content) ? m.content : []) as Record<string, unknown>[];
-      return { role: String(m.role), text: parts.map((p) => String(p.content ?? p.text ?? '')).join('') };
-    });
+  const messages = JSON.parse(String(json)) as { role: string; parts: { content?: string }[] }[];
+  return messages.map((m) => ({ role: m.role, text: m.parts.map((p) => p.content ?? '').join('') }));
 }
 
 describe('traceRealtimeSession through a real RealtimeSession', () => {
@@ -148,8 +143,11 @@ describe('traceRealtimeSession through a real RealtimeSession', () => {
     session.close();
 
     const [response] = byName(recorder!.spans(), 'chat gpt-realtime');
-    expect(messageTexts(response!.attributes[GEN_AI.INPUT_MESSAGES])).toEqual([{ role: 'user', text: QUESTION }]);
-    expect(messageTexts(response!.attributes[GEN_AI.OUTPUT_MESSAGES])).toEqual([{ role: 'assistant', text: ANSWER }]);
+    // The GenAI conventions' message format.
+    expect(JSON.parse(String(response!.attributes[GEN_AI.INPUT_MESSAGES]))).toEqual([{ role: 'user', parts: [{ type: 'text', content: QUESTION }] }]);
+    expect(JSON.parse(String(response!.attributes[GEN_AI.OUTPUT_MESSAGES]))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: ANSWER }], finish_reason: 'stop' },
+    ]);
     expect(response!.attributes).toMatchObject({
       [`${REALTIME.AUDIO_INPUT}.format`]: 'audio/pcm;rate=24000',
       [`${REALTIME.AUDIO_INPUT}.bytes`]: 24_000,

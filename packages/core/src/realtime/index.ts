@@ -1,7 +1,7 @@
 import type { RealtimeSessionLike } from './session-shape.js';
 import { RealtimeSessionTracer, type RealtimeSessionTrace, type TraceRealtimeSessionOptions } from './session-tracer.js';
 
-export { DEFAULT_REALTIME_WORKFLOW_NAME, REALTIME, describeRealtimeError } from './session-tracer.js';
+export { DEFAULT_REALTIME_WORKFLOW_NAME, REALTIME } from './session-tracer.js';
 export type { RealtimeSessionTrace, TraceRealtimeSessionOptions } from './session-tracer.js';
 export type { RealtimeAgentLike, RealtimeSessionLike, RealtimeTransportLike } from './session-shape.js';
 

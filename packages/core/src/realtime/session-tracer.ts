@@ -548,7 +548,7 @@ function handoffName(handoff: unknown): string | undefined {
 
 /** What an error event says, in the shapes the session passes on: a server `error` event, a
  * WebSocket error, or a thrown error. */
-export function describeRealtimeError(error: unknown): { type: string; code?: string; message: string } {
+function describeRealtimeError(error: unknown): { type: string; code?: string; message: string } {
   const rec = asRecord(error);
   const serverError = asRecord(rec?.error);
   if (rec?.type === 'error' && serverError) {
