@@ -137,7 +137,7 @@ describe('GenAI metrics', () => {
     expect(histogramSum(all, 'gen_ai.invoke_agent.tool_calls', { 'gen_ai.agent.name': 'Helper' })).toBe(1);
     expect(histogramSum(all, 'gen_ai.workflow.duration', { 'gen_ai.workflow.name': 'Support' })).toBeCloseTo(1.5, 9);
     const tool = points(all, 'gen_ai.execute_tool.duration');
-    expect(tool.map((p) => p.attributes)).toEqual([{ 'gen_ai.tool.name': 'lookup', 'gen_ai.tool.type': 'function', 'error.type': 'Error running tool' }]);
+    expect(tool.map((p) => p.attributes)).toEqual([{ 'gen_ai.tool.name': 'lookup', 'gen_ai.tool.type': 'function', 'error.type': 'ToolCallError' }]);
     expect(points(all, 'openai.agents.guardrail.evaluations')).toEqual([
       expect.objectContaining({ attributes: { 'openai.agents.guardrail.name': 'safety', 'openai.agents.guardrail.triggered': true }, value: 1 }),
     ]);
