@@ -98,7 +98,7 @@ describe('the user commands: Prometheus', () => {
     // Two demo runs: three conversations each, plus the run of the agent used as a tool; one tripwire each.
     expect(output).toMatch(/^runs: 8, failed: 2$/m);
     expect(output).toMatch(/^ {2}prompt injection\s+6\s+2$/m);
-    expect(output).toMatch(/^ {2}get_weather_alerts\s+Error running tool \(non-fatal\)\s+2$/m);
+    expect(output).toMatch(/^ {2}get_weather_alerts\s+ToolCallError\s+2$/m);
     const [, url] = output.match(/^Prometheus (http:\/\/127\.0\.0\.1:\d+), job="multi-agent-demo"$/m)!;
     const printed = Number(output.match(/^ {2}gpt-4\.1-mini\s+input\s+(\d+)$/m)?.[1]);
     const inPrometheus = await queryPrometheusValue(
