@@ -1,13 +1,12 @@
+import { InvalidTraceIdError, parseTraceId as parseAnyTraceId } from '@agents-tracing/processor';
 import { CliError } from './errors.js';
 
-/** The SDK's `trace_<32 hex>`, MLflow's `tr-<32 hex>`, or the bare OpenTelemetry 32 hex. */
-const TRACE_ID = /^(?:trace_|tr-)?([0-9a-f]{32})$/i;
-
-/** The OpenTelemetry trace id (32 lowercase hex) of any form a user may paste. */
+/** The OpenTelemetry trace id (32 lowercase hex) of any form a user may paste; a usage error else. */
 export function parseTraceId(input: string): string {
-  const match = TRACE_ID.exec(input.trim());
-  if (!match?.[1]) {
-    throw new CliError(`"${input}" is not a trace id: expected trace_<32 hex> (as the Agents SDK prints it), tr-<32 hex> or 32 hex characters`);
+  try {
+    return parseAnyTraceId(input);
+  } catch (error) {
+    if (error instanceof InvalidTraceIdError) throw new CliError(error.message);
+    throw error;
   }
-  return match[1].toLowerCase();
 }

@@ -13,7 +13,7 @@ import {
 } from '@agents-tracing/exporter-mlflow';
 import { checkAssessmentValue, InvalidAssessmentError, type AssessmentValue } from './assessment-value.js';
 import { withRetries } from './retry.js';
-import { parseTraceId } from './trace-id.js';
+import { parseTraceId } from '@agents-tracing/processor';
 
 export type AssessmentSourceType = 'HUMAN' | 'LLM_JUDGE' | 'CODE';
 

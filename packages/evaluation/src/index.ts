@@ -30,4 +30,4 @@ export { scorer, type Score, type Scorer, type ScorerResult } from './scorers.js
 export { llmJudge, type LlmJudgeOptions, type ChatCompletionsClient } from './llm-judge.js';
 export { computeMetrics, percentile, type CaseOutcome } from './metrics.js';
 export { formatComparison, formatProgress, formatSummary, type Progress, type ProgressReporter } from './progress.js';
-export { parseTraceId, InvalidTraceIdError } from './trace-id.js';
+export { parseTraceId, InvalidTraceIdError } from '@agents-tracing/processor';

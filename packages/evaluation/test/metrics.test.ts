@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, percentile, type CaseOutcome } from '../src/metrics.js';
 import { checkAssessmentValue, InvalidAssessmentError } from '../src/assessment-value.js';
-import { parseTraceId } from '../src/trace-id.js';
+import { parseTraceId } from '@agents-tracing/processor';
 
 const outcome = (over: Partial<CaseOutcome>): CaseOutcome => ({
   failed: false,
