@@ -13,7 +13,13 @@ import { answer } from './readme/with-setup.js';
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README examples', () => {
-  it.each(['readme/with-existing-otel.ts', 'readme/with-setup.ts', 'readme/agent-span-tree.example.test.ts'])(
+  it.each([
+    'readme/with-existing-otel.ts',
+    'readme/with-setup.ts',
+    'readme/agent-span-tree.example.test.ts',
+    'readme/instrumentation.ts',
+    'readme/serve-agent.ts',
+  ])(
     'shows %s exactly as it is in the repository',
     (file) => {
       const code = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').trim();
