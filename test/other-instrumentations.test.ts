@@ -118,7 +118,7 @@ describe('with the OpenTelemetry instrumentations an app already runs', () => {
       expect((await caller.exited).code, caller.output()).toBe(0);
       expect(caller.output()).toContain('answer ask_records said: lookup said: value-7');
 
-      const read = await readJaegerTrace(jaeger.queryUrl, traceId, { expectSpans: 24 });
+      const read = await readJaegerTrace(jaeger.queryUrl, traceId, { expectSpans: 22 });
       expect(read.serviceName).toBe('front-desk');
       const recordsAgent: ExpectedSpan = {
         name: 'POST',

@@ -19,6 +19,8 @@ describe('README examples', () => {
     'readme/agent-span-tree.example.test.ts',
     'readme/agent-metrics.example.test.ts',
     'readme/voice-session.example.test.ts',
+    'readme/instrumentation.ts',
+    'readme/serve-agent.ts',
   ])(
     'shows %s exactly as it is in the repository',
     (file) => {
