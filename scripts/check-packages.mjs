@@ -7,7 +7,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { readFileSync } from 'node:fs';
 
-const packages = ['core', 'delivery', 'backends/otlp', 'backends/mlflow', 'testing', 'cli'];
+const packages = ['core', 'delivery', 'backends/otlp', 'backends/mlflow', 'testing', 'evaluation', 'cli'];
 const root = fileURLToPath(new URL('../', import.meta.url));
 const attw = fileURLToPath(new URL('../node_modules/.bin/attw', import.meta.url));
 let failed = false;

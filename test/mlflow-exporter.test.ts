@@ -21,9 +21,10 @@ const provider = new TracerProvider({
 });
 const tracer = provider.getTracer('mlflow-exporter-test');
 
-const QUESTION = [{ role: 'user', content: 'What is the weather in Paris?' }];
-const TOOL_CALL = [{ type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }];
-const ANSWER = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny, 21 °C.' }] }];
+// Content in the GenAI conventions' message format, as the processor records it.
+const QUESTION = [{ role: 'user', parts: [{ type: 'text', content: 'What is the weather in Paris?' }] }];
+const TOOL_CALL = [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] }];
+const ANSWER = [{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny, 21 °C.' }], finish_reason: 'stop' }];
 
 function child(name: string, parent: Span, attributes: Attributes, kind = SpanKind.INTERNAL): Span {
   return tracer.startSpan(name, { kind, attributes }, trace.setSpan(ROOT_CONTEXT, parent));
@@ -79,7 +80,7 @@ function agentRun(options: RunOptions = {}): Span {
     [AGENTS.SPAN_TYPE]: 'task',
     [GEN_AI.OPERATION_NAME]: GEN_AI_OPERATION.INVOKE_WORKFLOW,
     [GEN_AI.WORKFLOW_NAME]: 'Weather workflow',
-    [GEN_AI.INPUT_MESSAGES]: 'What is the weather in Paris?',
+    [GEN_AI.INPUT_MESSAGES]: JSON.stringify(QUESTION),
     [GEN_AI.OUTPUT_MESSAGES]: JSON.stringify(ANSWER),
     // The run's aggregated usage, as the SDK reports it: MLflow must not count it twice.
     [GEN_AI.USAGE_INPUT_TOKENS]: 30,
@@ -195,8 +196,9 @@ describe('an agent run read back from MLflow', () => {
 
   it('shows the agent’s and the tool’s inputs and outputs', () => {
     const agent = only(stored, 'invoke_agent Weather agent');
-    expect(agent.inputs).toEqual(QUESTION);
-    expect(agent.outputs).toEqual(ANSWER);
+    // What MLflow's chat view reads: the request's messages and a chat completion.
+    expect(agent.inputs).toEqual({ messages: [{ role: 'user', content: 'What is the weather in Paris?' }] });
+    expect(agent.outputs).toMatchObject({ choices: [{ message: { role: 'assistant', content: 'Sunny, 21 °C.' } }] });
     expect(agent.attributes['mlflow.message.format']).toBe('openai');
     const tool = only(stored, 'execute_tool get_weather');
     expect(tool.inputs).toEqual({ city: 'Paris' });

@@ -11,7 +11,7 @@ import { REPO_ROOT } from './child.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(REPO_ROOT, 'test/installed');
-const PACKAGES = ['core', 'delivery', 'backends/otlp', 'backends/mlflow', 'testing', 'cli'];
+const PACKAGES = ['core', 'delivery', 'backends/otlp', 'backends/mlflow', 'testing', 'evaluation', 'cli'];
 export const INSTALL_TIMEOUT = 600_000;
 
 /** The environment without the settings pnpm hands to the scripts it runs: npm in the fresh
