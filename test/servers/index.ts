@@ -6,6 +6,7 @@ export {
   type MlflowServer,
   type StartMlflowOptions,
 } from './mlflow.js';
+export { PHOENIX_VERSION, ensurePhoenix, startPhoenix, type PhoenixServer } from './phoenix.js';
 export { PROMETHEUS_VERSION, ensurePrometheus, startPrometheus, type PrometheusServer, type StartPrometheusOptions } from './prometheus.js';
 export { startPostgres, type PostgresServer } from './postgres.js';
 export { cacheDir } from './cache.js';

@@ -1,104 +1,28 @@
 /**
- * The multi-agent demo (with its MCP server) traced into an MLflow tracking server through
- * `setupAgentTracing`, each run also recorded in memory, and the rules for comparing the tree
- * MLflow gives back with the recorded one.
+ * The multi-agent demo traced into an MLflow tracking server (see traced-demo.ts), and the rules
+ * for comparing the tree MLflow gives back with the recorded one.
  */
-import { setTracingDisabled } from '@openai/agents';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import {
-  buildSpanTree,
-  flatSpanFromReadable,
   GEN_AI,
   walkSpanTree,
   type AttributeScalar,
   type AttributeValue,
   type SpanTreeNode,
 } from '@agents-tracing/processor';
-import { setupAgentTracing, type AgentTracing } from '@agents-tracing/delivery';
 import { createMlflowSpanExporter, MLFLOW, type MlflowSpanExporter } from '@agents-tracing/exporter-mlflow';
-import {
-  buildDemoAgents,
-  runDemoConversation,
-  startDemoMcpServer,
-  startDemoModel,
-  type DemoAgents,
-  type DemoCase,
-  type DemoMcpServer,
-  type DemoModel,
-  type DemoRunResult,
-} from '@agents-tracing/example-multi-agent';
+import { startTracedDemo, type TracedDemo } from './traced-demo.js';
 
-export const DEMO_SERVICE_NAME = 'multi-agent-demo';
+export { DEMO_SERVICE_NAME, type RecordedDemoRun } from './traced-demo.js';
 
-export interface RecordedDemoRun {
-  result: DemoRunResult;
-  /** The OpenTelemetry trace id: the SDK trace id's hex. */
-  hex: string;
-  /** The trace as the processor recorded it, in memory. */
-  recorded: SpanTreeNode[];
-  spanCount: number;
-}
-
-export interface MlflowDemo {
+export interface MlflowDemo extends TracedDemo {
   readonly exporter: MlflowSpanExporter;
-  readonly tracing: AgentTracing;
-  /** Runs one demo conversation and exports it. */
-  run(demoCase: DemoCase, streamed: boolean): Promise<RecordedDemoRun>;
-  /** Runs conversations at the same time, then exports them. */
-  runConcurrently(runs: readonly (readonly [DemoCase, boolean])[]): Promise<RecordedDemoRun[]>;
-  close(): Promise<void>;
 }
 
 /** The demo's agents, model and MCP server, traced into MLflow experiment `experimentName`. */
 export async function startMlflowDemo(trackingUri: string, experimentName: string): Promise<MlflowDemo> {
-  const memory = new InMemorySpanExporter();
   // No MLFLOW_* variables from the machine: the server and experiment are the test's.
   const exporter = createMlflowSpanExporter({ trackingUri, experimentName }, {});
-  const tracing = await setupAgentTracing({
-    serviceName: DEMO_SERVICE_NAME,
-    exporters: [exporter, memory],
-    batch: { scheduledDelayMillis: 50 },
-  });
-  setTracingDisabled(false);
-  let model: DemoModel | undefined;
-  let mcp: DemoMcpServer | undefined;
-  let agents: DemoAgents;
-  try {
-    model = await startDemoModel('responses', {});
-    mcp = await startDemoMcpServer();
-    agents = buildDemoAgents(model.model, mcp.server);
-  } catch (error) {
-    await mcp?.close();
-    await model?.close();
-    await tracing.shutdown();
-    throw error;
-  }
-
-  const recordedRun = (result: DemoRunResult): RecordedDemoRun => {
-    const hex = result.traceId.slice('trace_'.length);
-    const spans = memory.getFinishedSpans().filter((span) => span.spanContext().traceId === hex);
-    return { result, hex, recorded: buildSpanTree(spans.map(flatSpanFromReadable)), spanCount: spans.length };
-  };
-
-  return {
-    exporter,
-    tracing,
-    async run(demoCase, streamed) {
-      const result = await runDemoConversation(agents, demoCase, streamed);
-      await tracing.forceFlush();
-      return recordedRun(result);
-    },
-    async runConcurrently(runs) {
-      const results = await Promise.all(runs.map(([demoCase, streamed]) => runDemoConversation(agents, demoCase, streamed)));
-      await tracing.forceFlush();
-      return results.map(recordedRun);
-    },
-    async close() {
-      await mcp?.close();
-      await model?.close();
-      await tracing.shutdown();
-    },
-  };
+  return { ...(await startTracedDemo([exporter])), exporter };
 }
 
 const isScalar = (value: unknown): value is AttributeScalar =>

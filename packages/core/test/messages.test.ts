@@ -51,6 +51,24 @@ describe('messages in the GenAI conventions’ format', () => {
     expect(JSON.stringify(responsesMessages(SDK_HISTORY))).not.toMatch(/callId|providerData|function_call_result/);
   });
 
+  it('gives parallel tool calls one assistant message and each result a tool message of its own', () => {
+    const call = (id: string, name: string) => ({ type: 'function_call', callId: id, name, arguments: '{"city":"Paris"}' });
+    const result = (id: string, text: string) => ({ type: 'function_call_result', callId: id, output: { type: 'text', text } });
+    expect(
+      responsesMessages([call('call_1', 'get_weather'), call('call_2', 'get_alerts'), result('call_1', 'Sunny'), result('call_2', 'None')]),
+    ).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } },
+          { type: 'tool_call', id: 'call_2', name: 'get_alerts', arguments: { city: 'Paris' } },
+        ],
+      },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: 'Sunny' }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_2', response: 'None' }] },
+    ]);
+  });
+
   it('turns a Responses API output into one assistant message with a finish reason', () => {
     const response = {
       status: 'completed',

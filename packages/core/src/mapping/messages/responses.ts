@@ -132,7 +132,9 @@ function serverToolCall(item: Loose, toolType: string): MessagePart[] {
 
 /**
  * A list of Responses API items (the SDK's input items, or the API's own items) as messages:
- * consecutive tool calls, results and reasoning join the message of the same role before them.
+ * consecutive tool calls and reasoning join the message of the same role before them; each tool
+ * result is a message of its own, as in the Chat Completions API, so a reader that takes one
+ * result per tool message (OpenInference's, Phoenix's) keeps them all.
  */
 export function responsesMessages(items: unknown): ChatMessage[] {
   const list = typeof items === 'string' ? [items] : Array.isArray(items) ? items : items === undefined || items === null ? [] : [items];
@@ -141,7 +143,7 @@ export function responsesMessages(items: unknown): ChatMessage[] {
   for (const item of list) {
     const { role, parts, explicit } = itemMessage(item);
     const last = messages.at(-1);
-    if (last && last.role === role && !(explicit && previousExplicit)) last.parts.push(...parts);
+    if (last && last.role === role && role !== 'tool' && !(explicit && previousExplicit)) last.parts.push(...parts);
     else messages.push({ role, parts });
     previousExplicit = explicit;
   }
