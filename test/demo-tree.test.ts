@@ -13,6 +13,7 @@ import {
   type ModelApi,
 } from '@agents-tracing/example-multi-agent';
 import { expectedDemoTree } from './support/demo-expectations.js';
+import { GENAI_CONTENT_KEYS, genaiSchemaViolations } from '../packages/core/test/genai-schemas.js';
 
 const CASES: DemoCase[] = ['weather', 'travel', 'injection'];
 
@@ -46,6 +47,13 @@ describe.each<ModelApi>(['responses', 'chat_completions'])('the demo through the
         const sdkSpanId = node.attributes['openai.agents.span_id'];
         if (sdkSpanId !== undefined) expect(node.spanId).toBe(String(sdkSpanId).slice('span_'.length, 21));
       }
+      // Every content attribute of the run follows the GenAI conventions' JSON schemas.
+      const nodes = [...walkSpanTree(roots)].map(({ node }) => node);
+      expect(genaiSchemaViolations(nodes)).toEqual([]);
+      const recordedKeys = new Set(nodes.flatMap((node) => GENAI_CONTENT_KEYS.filter((key) => node.attributes[key] !== undefined)));
+      // The injection run stops at the input guardrail, before any model call: only its input is recorded.
+      const modelContent = api === 'responses' ? ['gen_ai.output.messages', 'gen_ai.system_instructions', 'gen_ai.tool.definitions'] : ['gen_ai.output.messages'];
+      expect([...recordedKeys].sort()).toEqual(['gen_ai.input.messages', ...(demoCase === 'injection' ? [] : modelContent)].sort());
       expect(recorder.processor.openSpanCount).toBe(0);
       expect(recorder.processor.openTraceCount).toBe(0);
     });

@@ -1,6 +1,7 @@
 /**
- * The conversation as MLflow 3.17.2 reads it: the last model call of a multi-tool run opens in the
- * trace UI (headless Chromium) as chat messages, and MLflow's documented token-usage snippet, run
+ * The conversation as MLflow 3.17.2 reads it: the last model call of a multi-tool run, through the
+ * Responses API and Chat Completions, plain and streamed, opens in the trace UI (headless Chromium)
+ * as chat messages with its system instructions, and MLflow's documented token-usage snippet, run
  * with its own Python client, adds the model calls up to the trace's total. Takes the screenshot
  * docs/images/mlflow-chat-view.png (with UPDATE_SCREENSHOTS=1).
  */
@@ -8,9 +9,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { AGENTS, walkSpanTree } from '@agents-tracing/processor';
+import { AGENTS, walkSpanTree, type SpanTreeNode } from '@agents-tracing/processor';
 import { readMlflowTrace } from '@agents-tracing/testing';
-import { DEMO_PROMPTS, mlflowTraceUrl } from '@agents-tracing/example-multi-agent';
+import { DEMO_PROMPTS, mlflowTraceUrl, type ModelApi } from '@agents-tracing/example-multi-agent';
 import { ensureMlflow } from './servers/mlflow.js';
 import { launchChromium, type ChromiumSession } from './support/chromium.js';
 import { newMlflowPage } from './support/mlflow-page.js';
@@ -48,17 +49,47 @@ function resultText(result: unknown): string {
   return String(result);
 }
 
+interface TextPart {
+  type: string;
+  content?: string;
+}
+
+/**
+ * The instructions a model call was given: the Responses API sends them apart from the history
+ * (`gen_ai.system_instructions`), Chat Completions as its first, system, message.
+ */
+function instructionsOf(model: SpanTreeNode): string {
+  const separate = model.attributes['gen_ai.system_instructions'];
+  const parts =
+    separate === undefined
+      ? (JSON.parse(String(model.attributes['gen_ai.input.messages'])) as { role: string; parts: TextPart[] }[]).find(
+          (message) => message.role === 'system',
+        )?.parts
+      : (JSON.parse(String(separate)) as TextPart[]);
+  const text = parts?.find((part) => part.type === 'text')?.content;
+  if (text === undefined) throw new Error(`${model.name} records no system instructions`);
+  return text;
+}
+
 const visibleText = (page: Page, text: string) => page.getByText(text, { exact: false }).filter({ visible: true }).first();
 
-it.each([false, true])(
-  'shows the last model call of a multi-tool run as a conversation (streamed: %s)',
+it.each<[ModelApi, boolean]>([
+  ['responses', false],
+  ['responses', true],
+  ['chat_completions', false],
+  ['chat_completions', true],
+])(
+  'shows the last model call of a multi-tool run as a conversation (%s API, streamed: %s)',
   { timeout: 180_000 },
-  async (streamed) => {
-    const run = await demo.run('weather', streamed);
+  async (api, streamed) => {
+    const run = await demo.run('weather', streamed, api);
     await readMlflowTrace(trackingUri, run.hex, { expectSpans: run.spanCount, timeoutMs: 30_000 });
     const url = mlflowTraceUrl(trackingUri, demo.exporter.experiment.experimentId!, run.result.traceId);
     const nodes = [...walkSpanTree(run.recorded)].map(({ node }) => node);
-    const models = nodes.filter((node) => node.attributes[AGENTS.SPAN_TYPE] === 'response');
+    const models = nodes.filter((node) => node.attributes['gen_ai.operation.name'] === 'chat');
+    expect(models.map((model) => model.attributes[AGENTS.SPAN_TYPE])).toEqual(
+      models.map(() => (api === 'responses' ? 'response' : 'generation')),
+    );
     const tools = nodes.filter((node) => node.attributes[AGENTS.SPAN_TYPE] === 'function');
     expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['execute_tool get_weather', 'execute_tool get_forecast']));
 
@@ -69,7 +100,8 @@ it.each([false, true])(
     await page.getByText(lastModel.name, { exact: true }).filter({ visible: true }).first().waitFor({ timeout: FIRST_LOAD_MS });
     await page.getByText(lastModel.name, { exact: true }).filter({ visible: true }).nth(sameName - 1).click();
 
-    // The user's question, the tool calls by name with their results, and the answer.
+    // The system instructions, the user's question, the tool calls by name with their results, and the answer.
+    await visibleText(page, instructionsOf(lastModel).slice(0, 40)).waitFor({ timeout: STEP_MS });
     await visibleText(page, DEMO_PROMPTS.weather).waitFor({ timeout: STEP_MS });
     for (const tool of tools) {
       await visibleText(page, String(tool.attributes['gen_ai.tool.name'])).waitFor({ timeout: STEP_MS });
@@ -78,13 +110,18 @@ it.each([false, true])(
     await visibleText(page, String(run.result.output).slice(0, 40)).waitFor({ timeout: STEP_MS });
     const text = await page.locator('body').innerText();
     for (const key of RAW_ITEM_KEYS) expect(text, key).not.toContain(key);
-    if (!streamed) await page.screenshot({ path: SCREENSHOT });
+    if (api === 'responses' && !streamed) await page.screenshot({ path: SCREENSHOT });
     await page.close();
   },
 );
 
 it('adds up: MLflow’s Python client sums the spans’ mlflow.chat.tokenUsage to the trace’s token_usage', { timeout: 120_000 }, async () => {
-  const runs = [await demo.run('weather', false), await demo.run('travel', true), await demo.run('injection', false)];
+  const runs = [
+    await demo.run('weather', false),
+    await demo.run('travel', true),
+    await demo.run('injection', false),
+    await demo.run('travel', false, 'chat_completions'),
+  ];
   for (const run of runs) await readMlflowTrace(trackingUri, run.hex, { expectSpans: run.spanCount, timeoutMs: 30_000 });
   // The snippet from MLflow's token-usage documentation, per trace.
   const snippet = `

@@ -82,8 +82,8 @@ function config(parts: Parts): TracingConfig {
   };
 }
 
-const ours = (pipe: Pipeline, metrics?: OpenTelemetryTracingProcessorOptions['metrics']) =>
-  new OpenTelemetryTracingProcessor({ tracerProvider: pipe.provider, nestToolSpans: false, ...(metrics === undefined ? {} : { metrics }) });
+const ours = (pipe: Pipeline, options: Pick<OpenTelemetryTracingProcessorOptions, 'metrics' | 'captureContent'> = {}) =>
+  new OpenTelemetryTracingProcessor({ tracerProvider: pipe.provider, nestToolSpans: false, ...options });
 
 /** An SDK meter provider that aggregates every recording, as an app exporting metrics has. */
 function benchMeterProvider(): MeterProvider {
@@ -113,12 +113,19 @@ export async function buildConfigs(options: ConfigOptions = {}): Promise<Tracing
     config({
       id: 'ours-metrics',
       label: 'ours, metrics into an SDK meter provider',
-      processor: ours(withMeters, { meterProvider }),
+      processor: ours(withMeters, { metrics: { meterProvider } }),
       pipeline: withMeters,
     }),
   );
   const metricsOff = inMemoryPipeline('simple');
-  configs.push(config({ id: 'ours-metrics-off', label: 'ours, metrics off', processor: ours(metricsOff, false), pipeline: metricsOff }));
+  configs.push(config({ id: 'ours-metrics-off', label: 'ours, metrics off', processor: ours(metricsOff, { metrics: false }), pipeline: metricsOff }));
+
+  // Without content there are no messages to convert, bound and scrub: the difference is what
+  // recording the conversation costs.
+  const contentOff = inMemoryPipeline('simple');
+  configs.push(
+    config({ id: 'ours-content-off', label: 'ours, content capture off', processor: ours(contentOff, { captureContent: false }), pipeline: contentOff }),
+  );
 
   const batch = inMemoryPipeline('batch');
   configs.push(config({ id: 'ours-batch', label: 'ours, batch + in-memory', processor: ours(batch), pipeline: batch }));

@@ -8,6 +8,7 @@ export type ConfigId =
   | 'ours-nested'
   | 'ours-metrics'
   | 'ours-metrics-off'
+  | 'ours-content-off'
   | 'ours-jaeger'
   | 'arize'
   | 'braintrust';

@@ -131,6 +131,22 @@ function metricsSection(runs: readonly RunResult[]): string {
   ].join('\n');
 }
 
+function contentSection(runs: readonly RunResult[]): string {
+  const over = (rows: RunResult['rows'], key: PerSpan) => {
+    const on = perSpanOf(rows, 'ours', key);
+    const off = perSpanOf(rows, 'ours-content-off', key);
+    return on === undefined || off === undefined || off <= 0 ? '—' : fixed(on / off, 2);
+  };
+  const rows = runs.map((r) => [`(${r.workload})`, over(r.rows, 'processorPerSpanUs'), over(r.rows, 'overheadPerSpanUs')]);
+  return [
+    '## Content on against off',
+    '',
+    "Overhead per span of ours recording content (the default: messages converted into the GenAI conventions' format, bounded and scrubbed) divided by ours with `captureContent: false`, same run: what recording the conversation costs.",
+    '',
+    table(['workload', 'processor time: content ÷ off', 'end to end: content ÷ off'], rows),
+  ].join('\n');
+}
+
 function conversationSection(result: ConversationResult): string {
   const w = result.window;
   const late = `${result.turns - w + 1}–${result.turns}`;
@@ -271,6 +287,8 @@ export function renderReport(report: Report): string {
     peerSection(report.runs, report.conversation),
     '',
     metricsSection(report.runs),
+    '',
+    contentSection(report.runs),
     '',
     ...(report.heap ? [heapSection(report.heap), ''] : []),
     exportSection(report.exports, report.exportNote),

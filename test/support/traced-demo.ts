@@ -17,6 +17,7 @@ import {
   type DemoMcpServer,
   type DemoModel,
   type DemoRunResult,
+  type ModelApi,
 } from '@agents-tracing/example-multi-agent';
 
 export const DEMO_SERVICE_NAME = 'multi-agent-demo';
@@ -32,8 +33,8 @@ export interface RecordedDemoRun {
 
 export interface TracedDemo {
   readonly tracing: AgentTracing;
-  /** Runs one demo conversation and exports it. */
-  run(demoCase: DemoCase, streamed: boolean): Promise<RecordedDemoRun>;
+  /** Runs one demo conversation and exports it; through the Responses API unless `api` says otherwise. */
+  run(demoCase: DemoCase, streamed: boolean, api?: ModelApi): Promise<RecordedDemoRun>;
   /** Runs conversations at the same time, then exports them. */
   runConcurrently(runs: readonly (readonly [DemoCase, boolean])[]): Promise<RecordedDemoRun[]>;
   close(): Promise<void>;
@@ -48,19 +49,30 @@ export async function startTracedDemo(exporters: readonly SpanExporter[]): Promi
     batch: { scheduledDelayMillis: 50 },
   });
   setTracingDisabled(false);
-  let model: DemoModel | undefined;
+  const models: DemoModel[] = [];
   let mcp: DemoMcpServer | undefined;
   let agents: DemoAgents;
   try {
-    model = await startDemoModel('responses', {});
+    const model = await startDemoModel('responses', {});
+    models.push(model);
     mcp = await startDemoMcpServer();
     agents = buildDemoAgents(model.model, mcp.server);
   } catch (error) {
     await mcp?.close();
-    await model?.close();
+    await Promise.all(models.map((model) => model.close()));
     await tracing.shutdown();
     throw error;
   }
+  // The Chat Completions agents start with their first run: one tracing set-up serves both APIs.
+  let chatCompletionsAgents: Promise<DemoAgents> | undefined;
+  const agentsFor = (api: ModelApi): Promise<DemoAgents> => {
+    if (api === 'responses') return Promise.resolve(agents);
+    chatCompletionsAgents ??= startDemoModel('chat_completions', {}).then((model) => {
+      models.push(model);
+      return buildDemoAgents(model.model, mcp!.server);
+    });
+    return chatCompletionsAgents;
+  };
 
   const recordedRun = (result: DemoRunResult): RecordedDemoRun => {
     const hex = result.traceId.slice('trace_'.length);
@@ -70,8 +82,8 @@ export async function startTracedDemo(exporters: readonly SpanExporter[]): Promi
 
   return {
     tracing,
-    async run(demoCase, streamed) {
-      const result = await runDemoConversation(agents, demoCase, streamed);
+    async run(demoCase, streamed, api = 'responses') {
+      const result = await runDemoConversation(await agentsFor(api), demoCase, streamed);
       await tracing.forceFlush();
       return recordedRun(result);
     },
@@ -82,7 +94,7 @@ export async function startTracedDemo(exporters: readonly SpanExporter[]): Promi
     },
     async close() {
       await mcp?.close();
-      await model?.close();
+      await Promise.all(models.map((model) => model.close()));
       await tracing.shutdown();
     },
   };
