@@ -13,6 +13,7 @@ import {
   type ScriptedRealtime,
   type ScriptedRealtimeOptions,
 } from '../src/index.js';
+import { genaiSchemaViolations } from '../../core/test/genai-schemas.js';
 
 const QUESTION = 'What is the weather in Paris?';
 const ANSWER = 'It is sunny in Paris.';
@@ -129,6 +130,8 @@ describe('traceRealtimeSession through a real RealtimeSession', () => {
     const result = matchSpanTree(tree, expected);
     expect(result.pass, describeTreeMismatch(tree, result)).toBe(true);
     expect(recorder!.spans().filter((s) => s.status.code === 'ERROR')).toEqual([]);
+    // The voice run's content follows the GenAI conventions' JSON schemas, like a text run's.
+    expect(genaiSchemaViolations(recorder!.spans())).toEqual([]);
     expect(recorder!.processor.openSpanCount).toBe(0);
     expect(recorder!.processor.openTraceCount).toBe(0);
   });
