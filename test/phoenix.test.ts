@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { AGENTS, GEN_AI, walkSpanTree, type SpanTreeNode } from '@agents-tracing/processor';
 import { DEMO_PROMPTS, INSTRUCTIONS, phoenixTraceUrl, whereToLook, type DemoCase } from '@agents-tracing/example-multi-agent';
+import { listeningAddresses } from './servers/network.js';
 import { startPhoenix, type PhoenixServer } from './servers/phoenix.js';
 import { launchChromium, type ChromiumSession } from './support/chromium.js';
 import { phoenixMessages, readPhoenixSpans, type PhoenixSpan } from './support/phoenix-spans.js';
@@ -66,6 +67,10 @@ async function runIntoPhoenix(demoCase: DemoCase, streamed: boolean): Promise<{ 
   const read = await readPhoenixSpans(phoenix.url, PROJECT, run.hex, { expectSpans: run.spanCount, timeoutMs: 30_000 });
   return { run, spans: new Map(read.map((span) => [span.context.span_id, span])) };
 }
+
+it('listens on its loopback port only: no OTLP/gRPC receiver on every interface', async () => {
+  expect(await listeningAddresses(phoenix.pid)).toEqual([new URL(phoenix.url).host]);
+});
 
 describe.each<[DemoCase, boolean]>([
   ['weather', false],

@@ -79,6 +79,8 @@ export interface PhoenixServer {
   readonly url: string;
   /** Where OTLP/HTTP traces go; the project is named by the `x-project-name` header. */
   readonly otlpTracesUrl: string;
+  /** The server's process id. */
+  readonly pid: number;
   /** Stops the server and removes its working directory. */
   stop(): Promise<void>;
 }
@@ -117,6 +119,7 @@ export async function startPhoenix(options: EnsureOptions = {}): Promise<Phoenix
   return {
     url,
     otlpTracesUrl: `${url}/v1/traces`,
+    pid: server.pid,
     async stop() {
       await server.stop();
       await rm(workDir, { recursive: true, force: true });
