@@ -73,13 +73,15 @@ describe('feedback over OTLP', () => {
     const run = (await readTrace(hex)) as JaegerTrace;
     const root = run.spans.find((s) => s.references.length === 0) as JaegerSpan;
     const tool = run.spans.find((s) => s.operationName === 'execute_tool lookup_policy') as JaegerSpan;
-    expect(root.operationName).toBe('invoke_workflow Support question');
+    expect(root.operationName).toBe('Support question');
     expect(tool).toBeDefined();
 
     // The reviewer's process: nothing but the trace id and the standard variables (gRPC here).
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpGrpcUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_SERVICE_NAME: 'support-review', MLFLOW_TRACKING_URI: '' };
-    const onTrace = await logFromChild(traceId, { name: 'user_satisfied', value: false, rationale: 'wanted store credit', source: 'alice' }, env);
-    const onTool = await logFromChild(traceId, { name: 'lookup_relevance', value: 0.75, rationale: 'right policy, wrong region', source: { type: 'LLM_JUDGE', id: 'gpt-4.1' }, spanId: tool.spanID }, env);
+    const [onTrace, onTool] = await Promise.all([
+      logFromChild(traceId, { name: 'user_satisfied', value: false, rationale: 'wanted store credit', source: 'alice' }, env),
+      logFromChild(traceId, { name: 'lookup_relevance', value: 0.75, rationale: 'right policy, wrong region', source: { type: 'LLM_JUDGE', id: 'gpt-4.1' }, spanId: tool.spanID }, env),
+    ]);
     expect(onTrace.traceId).toBe(hex);
     expect(onTrace.evaluationSpanId).toMatch(/^[0-9a-f]{16}$/);
 
