@@ -23,6 +23,7 @@ import { checkAssessmentValue, type AssessmentValue } from './assessment-value.j
 import { AssessmentWriter, toAssessmentInput } from './feedback.js';
 import { computeMetrics, type CaseOutcome } from './metrics.js';
 import { formatSummary, terminalProgress, type ProgressReporter } from './progress.js';
+import { withRetries } from './retry.js';
 import { scorerName, toScores, type Scorer } from './scorers.js';
 import { SpanCollector } from './span-collector.js';
 
@@ -237,18 +238,23 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
 
   try {
     await runPool(options.data, options.concurrency ?? DEFAULT_CONCURRENCY, runCase);
-    await drainSpans(tracing, options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS, config.trackingUri);
-    const writer = new AssessmentWriter({ client, retryForMillis: options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS });
-    await client.linkTracesToRun(runId, cases.map((c) => c.traceId.replace(/^trace_/, '')));
+    const deliveryTimeout = options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS;
+    // MLflow may go down at any point: what follows waits it out, as span delivery does.
+    const retried = <T>(attempt: () => Promise<T>): Promise<T> => withRetries(attempt, { retryForMillis: deliveryTimeout });
+    await drainSpans(tracing, deliveryTimeout, config.trackingUri);
+    const writer = new AssessmentWriter({ client, retryForMillis: deliveryTimeout });
+    await retried(() => client.linkTracesToRun(runId, cases.map((c) => c.traceId.replace(/^trace_/, ''))));
     await runPool(pendingAssessments, 8, ({ traceId, input }) => writer.create(traceId, input).then(() => undefined));
     const metrics = computeMetrics(outcomes);
     const paramRecord = Object.fromEntries([...params].sort(([a], [b]) => a.localeCompare(b)));
     if (options.agentVersion) paramRecord['agent_version'] = options.agentVersion.name;
-    await client.logBatch(runId, {
-      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...(modelId ? { modelId } : {}) })),
-      params: paramRecord,
-    });
-    await client.updateRun(runId, 'FINISHED');
+    await retried(() =>
+      client.logBatch(runId, {
+        metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...(modelId ? { modelId } : {}) })),
+        params: paramRecord,
+      }),
+    );
+    await retried(() => client.updateRun(runId, 'FINISHED'));
     const result: EvaluationResult<I, O> = {
       runId,
       experimentId,

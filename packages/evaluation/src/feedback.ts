@@ -275,8 +275,29 @@ export class AssessmentWriter {
 
   async create(traceId: string, input: MlflowAssessmentInput): Promise<LoggedAssessment> {
     const id = `tr-${parseTraceId(traceId)}`;
-    const stored = await this.#whenTraceExists(id, () => this.client.createAssessment(id, input));
+    const began = Date.now();
+    let unsure = false;
+    const stored = await this.#whenTraceExists(id, async () => {
+      // A connection lost mid-request may have lost only the answer: look before writing twice.
+      const earlier = unsure ? await this.#sameAs(id, input, began) : undefined;
+      if (earlier) return earlier;
+      try {
+        return await this.client.createAssessment(id, input);
+      } catch (error) {
+        if (error instanceof MlflowError && error.retryable) unsure = true;
+        throw error;
+      }
+    });
     return fromMlflowAssessment(stored);
+  }
+
+  /** An assessment equal to `input` that MLflow stored since this write began (clock skew allowed). */
+  async #sameAs(id: string, input: MlflowAssessmentInput, began: number): Promise<MlflowAssessment | undefined> {
+    const info = await this.client.getTraceInfo(id);
+    const wanted = comparable(input);
+    return info?.assessments.find(
+      (a) => a.valid !== false && Date.parse(a.create_time ?? '') >= began - CLOCK_SKEW_MILLIS && comparable(a) === wanted,
+    );
   }
 
   async update(
@@ -331,6 +352,15 @@ export class AssessmentWriter {
         'check the trace id, and that MLFLOW_TRACKING_URI names the server the traces were sent to',
     );
   }
+}
+
+const CLOCK_SKEW_MILLIS = 60_000;
+
+/** What makes two assessments the same write: everything but ids and times. */
+function comparable(a: MlflowAssessmentInput): string {
+  const metadata = Object.entries(a.metadata ?? {}).sort(([x], [y]) => x.localeCompare(y));
+  const source = [a.source.source_type, a.source.source_id];
+  return JSON.stringify([a.assessment_name, source, a.feedback ?? null, a.expectation ?? null, a.rationale || null, a.span_id || null, metadata]);
 }
 
 function isMissingTrace(error: unknown): boolean {
