@@ -13,6 +13,7 @@ import {
   EvaluationThresholdError,
   getAssessments,
   InvalidAssessmentError,
+  llmJudge,
   logExpectation,
   logFeedback,
   scorer,
@@ -21,6 +22,8 @@ import {
   type EvaluationCase,
 } from '@agents-tracing/evaluation';
 import { main } from '@agents-tracing/cli';
+import { startScriptedOpenAI } from '@agents-tracing/testing';
+import OpenAI from 'openai';
 import { getCurrentTrace, withTrace } from '@openai/agents';
 import { startMlflow, type MlflowServer } from './servers/index.js';
 import { startFaultProxy } from './support/fault-proxy.js';
@@ -310,6 +313,50 @@ print(json.dumps([{"id": t.info.trace_id, "assessments": [{"name": a.name, "valu
 `,
   );
 }
+
+describe('llmJudge()', () => {
+  it('asks the judge model through the openai client; its verdict is an LLM_JUDGE assessment with its rationale, a malformed answer a scorer error', async () => {
+    const judge = await startScriptedOpenAI((request) => {
+      const asked = JSON.parse(request.lastUserText ?? '{}') as { output: string; expected: { answer: string } };
+      if (asked.output.includes('2 years')) return { text: 'Looks fine to me!' };
+      return { text: `{"pass": ${asked.output.includes(asked.expected.answer)}, "rationale": "states ${asked.expected.answer} as the policy says"}` };
+    });
+    try {
+      const experiment = `judge-${randomUUID()}`;
+      const result = await evaluate({
+        name: 'support-judged',
+        experiment,
+        data: DATASET.slice(0, 3),
+        task: ({ question }: { question: string }) => agent.ask(question),
+        scorers: [llmJudge({ client: new OpenAI({ baseURL: judge.baseURL, apiKey: 'test' }), model: 'judge-4.1', criteria: 'States the policy period.' })],
+        env,
+        log: false,
+        progress: false,
+      });
+      expect(judge.requests).toHaveLength(3);
+      for (const request of judge.requests) {
+        expect(request).toMatchObject({ api: 'chat_completions', model: 'judge-4.1' });
+        expect(request.instructions).toContain('strict evaluator');
+        const asked = JSON.parse(request.lastUserText ?? '') as Record<string, unknown>;
+        const judged = result.cases.find((c) => c.inputs.question === (asked.input as { question: string }).question);
+        expect(asked).toEqual({ criteria: 'States the policy period.', input: judged?.inputs, output: judged?.outputs, expected: judged?.expectations });
+      }
+      expect(result.metrics).toMatchObject({ 'llm_judge/pass_rate': 1, 'llm_judge/errors': 1 });
+
+      const traces = await runTracesFromPython(trackingUri, experiment, result.runId);
+      const judgedOf = (question: string) => {
+        const id = `tr-${result.cases.find((c) => c.inputs.question === question)?.traceId.slice(6)}`;
+        return traces.find((t) => t.id === id)?.assessments.find((a) => a.name === 'llm_judge');
+      };
+      expect(judgedOf('What is the refund period?')).toMatchObject({ value: true, rationale: 'states 30 days as the policy says', source: 'LLM_JUDGE', sourceId: 'judge-4.1', error: null });
+      const malformed = judgedOf('How long is the warranty?');
+      expect(malformed).toMatchObject({ value: null, source: 'LLM_JUDGE', sourceId: 'judge-4.1' });
+      expect(malformed?.error).toContain('the judge model did not answer with {"pass": true|false, "rationale": …}: "Looks fine to me!"');
+    } finally {
+      await judge.close();
+    }
+  });
+});
 
 describe('evaluate() while MLflow goes down', () => {
   let server: MlflowServer | undefined;

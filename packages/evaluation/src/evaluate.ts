@@ -111,6 +111,8 @@ const DEFAULT_DELIVERY_TIMEOUT_MILLIS = 300_000;
 /** How long a finished case waits for its root span to come through the pipeline. */
 const SPANS_WAIT_MILLIS = 10_000;
 const SOURCE_RUN_ID_KEY = 'mlflow.assessment.sourceRunId';
+/** Spans on their way to MLflow above which no new case starts. */
+const MAX_BACKLOG_SPANS = 2_000;
 
 export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<EvaluationResult<I, O>> {
   const env = options.env ?? process.env;
@@ -156,9 +158,15 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
   const params = new Map<string, string>();
   const pendingAssessments: { traceId: string; input: ReturnType<typeof toAssessmentInput> }[] = [];
   let failed = 0;
-  const scorers = options.scorers.map((fn, i) => ({ fn, name: scorerName(fn as Scorer, i) }));
+  const scorers = options.scorers.map((fn, i) => {
+    const name = scorerName(fn as Scorer, i);
+    return { fn, name, source: fn.scorerSource ?? { type: 'CODE' as const, id: name } };
+  });
 
   const runCase = async (item: EvaluationCase<I>, index: number): Promise<void> => {
+    // Cases can outrun MLflow by far: wait for the backlog to shrink instead of queueing spans
+    // until the queue drops some.
+    while (tracing.stats().pending > MAX_BACKLOG_SPANS) await new Promise((resolve) => setTimeout(resolve, 50));
     const expectations = item?.expectations ?? {};
     const began = Date.now();
     let outputs: O | undefined;
@@ -177,7 +185,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
     const spans = await collector.take(traceId.replace(/^trace_/, ''), SPANS_WAIT_MILLIS);
     const view = agentRun<I, O>({ inputs: item.inputs, outputs, expectations, traceId, error, spans, durationMs });
     const scores: EvaluationCaseResult['scores'] = [];
-    for (const { fn, name } of scorers) {
+    for (const { fn, name, source } of scorers) {
       try {
         for (const score of toScores(await fn(view), name)) {
           const value = checkAssessmentValue(score.name as string, score.value);
@@ -186,7 +194,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
             traceId,
             input: withRoot(
               toAssessmentInput(
-                { ...score, name: score.name as string, value, source: score.source ?? { type: 'CODE', id: name }, metadata: { ...score.metadata, [SOURCE_RUN_ID_KEY]: runId } },
+                { ...score, name: score.name as string, value, source: score.source ?? source, metadata: { ...score.metadata, [SOURCE_RUN_ID_KEY]: runId } },
                 'feedback',
               ),
               spans,
@@ -201,7 +209,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
           input: withRoot(
             {
               assessment_name: name,
-              source: { source_type: 'CODE', source_id: name },
+              source: { source_type: source.type, source_id: source.id },
               feedback: { error: { error_code: 'SCORER_ERROR', error_message: message.slice(0, 1000) } },
               metadata: { [SOURCE_RUN_ID_KEY]: runId },
             },
