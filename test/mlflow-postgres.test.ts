@@ -88,7 +88,7 @@ describe('evaluation on a PostgreSQL backend store', () => {
       log: false,
       progress: false,
     });
-    const traceId = result.cases[0]!.traceId;
+    const traceId = result.cases.find((c) => c.inputs.question.includes('refund'))!.traceId;
     const thumbs = await logFeedback(traceId, { name: 'user_satisfied', value: false, rationale: 'wanted store credit', source: 'alice' }, { env });
 
     const client = MlflowClient.fromEnv({}, env);
