@@ -13,6 +13,7 @@ import {
   EvaluationThresholdError,
   getAssessments,
   InvalidAssessmentError,
+  llmJudge,
   logExpectation,
   logFeedback,
   scorer,
@@ -21,7 +22,11 @@ import {
   type EvaluationCase,
 } from '@agents-tracing/evaluation';
 import { main } from '@agents-tracing/cli';
-import { withTrace } from '@openai/agents';
+import { startScriptedOpenAI } from '@agents-tracing/testing';
+import OpenAI from 'openai';
+import { getCurrentTrace, withTrace } from '@openai/agents';
+import { startMlflow, type MlflowServer } from './servers/index.js';
+import { startFaultProxy } from './support/fault-proxy.js';
 import { mlflowPython } from './support/mlflow-python.js';
 import { startPolicyAgent, type PolicyAgent } from './support/policy-agent.js';
 
@@ -291,5 +296,127 @@ print(json.dumps({
     });
     expect(result.metrics.failed_runs).toBe(1);
     expect(result.cases.find((c) => c.error)?.error).toContain('did not finish within 300 ms');
+  });
+});
+
+/** A run's traces and each trace's assessments, as MLflow's Python client lists them. */
+async function runTracesFromPython(uri: string, experiment: string, runId: string) {
+  return mlflowPython<{ id: string; assessments: { name: string; value: unknown; rationale: string | null; source: string; sourceId: string; error: string | null; created: number }[] }[]>(
+    uri,
+    `
+import json, mlflow
+exp = mlflow.get_experiment_by_name("${experiment}")
+traces = mlflow.search_traces(locations=[exp.experiment_id], run_id="${runId}", return_type="list", include_spans=False, max_results=5000)
+print(json.dumps([{"id": t.info.trace_id, "assessments": [{"name": a.name, "value": a.value, "rationale": getattr(a, "rationale", None),
+  "source": a.source.source_type, "sourceId": a.source.source_id, "error": (a.error.error_message if getattr(a, "error", None) else None),
+  "created": a.create_time_ms} for a in t.info.assessments]} for t in traces]))
+`,
+  );
+}
+
+describe('llmJudge()', () => {
+  it('asks the judge model through the openai client; its verdict is an LLM_JUDGE assessment with its rationale, a malformed answer a scorer error', async () => {
+    const judge = await startScriptedOpenAI((request) => {
+      const asked = JSON.parse(request.lastUserText ?? '{}') as { output: string; expected: { answer: string } };
+      if (asked.output.includes('2 years')) return { text: 'Looks fine to me!' };
+      return { text: `{"pass": ${asked.output.includes(asked.expected.answer)}, "rationale": "states ${asked.expected.answer} as the policy says"}` };
+    });
+    try {
+      const experiment = `judge-${randomUUID()}`;
+      const result = await evaluate({
+        name: 'support-judged',
+        experiment,
+        data: DATASET.slice(0, 3),
+        task: ({ question }: { question: string }) => agent.ask(question),
+        scorers: [llmJudge({ client: new OpenAI({ baseURL: judge.baseURL, apiKey: 'test' }), model: 'judge-4.1', criteria: 'States the policy period.' })],
+        env,
+        log: false,
+        progress: false,
+      });
+      expect(judge.requests).toHaveLength(3);
+      for (const request of judge.requests) {
+        expect(request).toMatchObject({ api: 'chat_completions', model: 'judge-4.1' });
+        expect(request.instructions).toContain('strict evaluator');
+        const asked = JSON.parse(request.lastUserText ?? '') as Record<string, unknown>;
+        const judged = result.cases.find((c) => c.inputs.question === (asked.input as { question: string }).question);
+        expect(asked).toEqual({ criteria: 'States the policy period.', input: judged?.inputs, output: judged?.outputs, expected: judged?.expectations });
+      }
+      expect(result.metrics).toMatchObject({ 'llm_judge/pass_rate': 1, 'llm_judge/errors': 1 });
+
+      const traces = await runTracesFromPython(trackingUri, experiment, result.runId);
+      const judgedOf = (question: string) => {
+        const id = `tr-${result.cases.find((c) => c.inputs.question === question)?.traceId.slice(6)}`;
+        return traces.find((t) => t.id === id)?.assessments.find((a) => a.name === 'llm_judge');
+      };
+      expect(judgedOf('What is the refund period?')).toMatchObject({ value: true, rationale: 'states 30 days as the policy says', source: 'LLM_JUDGE', sourceId: 'judge-4.1', error: null });
+      const malformed = judgedOf('How long is the warranty?');
+      expect(malformed).toMatchObject({ value: null, source: 'LLM_JUDGE', sourceId: 'judge-4.1' });
+      expect(malformed?.error).toContain('the judge model did not answer with {"pass": true|false, "rationale": …}: "Looks fine to me!"');
+    } finally {
+      await judge.close();
+    }
+  });
+});
+
+describe('evaluate() while MLflow goes down', () => {
+  let server: MlflowServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('loses nothing: every case\'s trace, its link to the run and its assessments arrive once MLflow is back', { timeout: 240_000 }, async () => {
+    server = await startMlflow();
+    const direct = MlflowClient.fromEnv({}, { MLFLOW_TRACKING_URI: server.trackingUri });
+    const proxy = await startFaultProxy({ upstreamPort: Number(new URL(server.trackingUri).port) });
+    const experiment = `outage-${randomUUID()}`;
+    const down = (millis: number) => proxy.setMode({ kind: 'refuse' }).then(() => new Promise((resolve) => setTimeout(resolve, millis))).then(() => proxy.setMode({ kind: 'pass' }));
+    let firstTrace = '';
+    let whileCasesRun: Promise<void> | undefined;
+    let whileAssessing: { from: number; to: number } | undefined;
+    // The second outage starts as soon as the first assessment is stored, so it cuts the writing of the rest.
+    const watchAssessments = (async () => {
+      await expect.poll(async () => (await direct.getTraceInfo(firstTrace).catch(() => undefined))?.assessments.length ?? 0, { timeout: 120_000, interval: 50 }).toBeGreaterThan(0);
+      const from = Date.now();
+      await down(3000);
+      whileAssessing = { from, to: Date.now() };
+    })();
+    try {
+      const result = await evaluate({
+        name: 'support-outage',
+        experiment,
+        data: [...DATASET, ...DATASET],
+        task: ({ question }: { question: string }) => {
+          firstTrace ||= getCurrentTrace()?.traceId.replace(/^trace_/, '') ?? '';
+          return agent.ask(question);
+        },
+        scorers: [correct, usedPolicyOnce],
+        concurrency: 2,
+        env: { MLFLOW_TRACKING_URI: proxy.url },
+        log: false,
+        // Down from the third case until 2 s after the last one.
+        progress: ({ done, total }) => {
+          if (done === 2) whileCasesRun = proxy.setMode({ kind: 'refuse' });
+          if (done === total) void whileCasesRun?.then(() => new Promise((resolve) => setTimeout(resolve, 2000))).then(() => proxy.setMode({ kind: 'pass' }));
+        },
+      });
+      await watchAssessments;
+      expect(result.cases).toHaveLength(12);
+      expect(result.metrics).toMatchObject({ cases: 12, failed_runs: 0, 'correct/pass_rate': 1, 'used_policy_once/pass_rate': 1 });
+
+      const run = await direct.getRun(result.runId);
+      expect(run.info.status).toBe('FINISHED');
+      expect(run.metrics).toEqual(result.metrics);
+      const traces = await runTracesFromPython(server.trackingUri, experiment, result.runId);
+      expect(traces.map((t) => t.id).sort()).toEqual(result.cases.map((c) => `tr-${c.traceId.slice(6)}`).sort());
+      for (const trace of traces) {
+        expect(trace.assessments.map((a) => a.name).sort()).toEqual(['answer', 'correct', 'used_policy_once']);
+      }
+      // The assessments were being written when MLflow went away the second time: some before, the rest after.
+      const created = traces.flatMap((t) => t.assessments.map((a) => a.created));
+      expect(created.filter((t) => t < (whileAssessing as { from: number }).from).length).toBeGreaterThan(0);
+      expect(created.filter((t) => t >= (whileAssessing as { to: number }).to).length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

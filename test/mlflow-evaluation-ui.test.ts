@@ -74,6 +74,16 @@ it('shows feedback on the trace page', { timeout: 180_000 }, async () => {
   await assess.waitFor({ timeout: FIRST_LOAD_MS });
   await assess.click();
   await visibleText(page, 'user_satisfied').waitFor({ timeout: STEP_MS });
+  // The reviewer's reason shows once the feedback's entry is unfolded (its chevron).
+  const drawer = page.getByRole('dialog');
+  const toggle = '[data-component-id="shared.model-trace-explorer.toggle-assessment-expanded"]';
+  const card = drawer
+    .locator('div')
+    .filter({ has: page.getByText('user_satisfied', { exact: true }) })
+    .filter({ has: page.locator(toggle) })
+    .last();
+  await card.locator(toggle).first().click();
+  await drawer.getByText('wanted store credit').filter({ visible: true }).first().waitFor({ timeout: STEP_MS });
   await page.screenshot({ path: screenshotPath('mlflow-assessment.png') });
   await page.close();
 });

@@ -1,12 +1,15 @@
-/** `agents-tracing feedback <trace-id> --name … --value …`: feedback or an expectation on a trace in MLflow. */
+/** `agents-tracing feedback <trace-id> --name … --value …`: feedback or an expectation on a trace, in MLflow and/or over OTLP. */
 import { MlflowError } from '@agents-tracing/exporter-mlflow';
 import {
   InvalidAssessmentError,
   InvalidTraceIdError,
   logExpectation,
   logFeedback,
+  OtlpConfigError,
+  OtlpFeedbackError,
   TraceNotFoundError,
   type AssessmentValue,
+  type LoggedAssessment,
 } from '@agents-tracing/evaluation';
 import { EXIT, type CommandResult } from './commands.js';
 import { CliError } from './errors.js';
@@ -50,11 +53,17 @@ export async function feedbackCommand(args: FeedbackArgs, env: NodeJS.ProcessEnv
       : await logFeedback(args.traceId, { name: args.name, value, source, ...(args.rationale ? { rationale: args.rationale } : {}) }, options);
     const output = args.json
       ? JSON.stringify(logged)
-      : `logged ${logged.kind} ${logged.name}=${JSON.stringify(logged.value)} on trace ${logged.traceId} (assessment ${logged.assessmentId})`;
+      : `logged ${logged.kind} ${logged.name}=${JSON.stringify(logged.value)} on trace ${logged.traceId} (${whereStored(logged)})`;
     return { output, exitCode: EXIT.OK };
   } catch (error) {
-    const known = [TraceNotFoundError, InvalidAssessmentError, InvalidTraceIdError, MlflowError].some((type) => error instanceof type);
+    const known = [TraceNotFoundError, InvalidAssessmentError, InvalidTraceIdError, MlflowError, OtlpFeedbackError, OtlpConfigError].some((type) => error instanceof type);
     if (known) throw new CliError((error as Error).message);
     throw error;
   }
+}
+
+function whereStored(logged: LoggedAssessment): string {
+  if (logged.evaluationSpanId === undefined) return `assessment ${logged.assessmentId}`;
+  if (logged.assessmentId === logged.evaluationSpanId) return `evaluation span ${logged.evaluationSpanId}`;
+  return `assessment ${logged.assessmentId}, evaluation span ${logged.evaluationSpanId}`;
 }

@@ -35,7 +35,14 @@ export const GEN_AI = {
   INPUT_MESSAGES: semconv.ATTR_GEN_AI_INPUT_MESSAGES,
   OUTPUT_MESSAGES: semconv.ATTR_GEN_AI_OUTPUT_MESSAGES,
   SYSTEM_INSTRUCTIONS: semconv.ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  EVALUATION_NAME: semconv.ATTR_GEN_AI_EVALUATION_NAME,
+  EVALUATION_SCORE_VALUE: semconv.ATTR_GEN_AI_EVALUATION_SCORE_VALUE,
+  EVALUATION_SCORE_LABEL: semconv.ATTR_GEN_AI_EVALUATION_SCORE_LABEL,
+  EVALUATION_EXPLANATION: semconv.ATTR_GEN_AI_EVALUATION_EXPLANATION,
 } as const;
+
+/** The event an evaluation result is recorded as (`gen_ai.evaluation.result`). */
+export const GEN_AI_EVALUATION_RESULT_EVENT = semconv.EVENT_GEN_AI_EVALUATION_RESULT;
 
 /** Values of `gen_ai.operation.name`. */
 export const GEN_AI_OPERATION = {
@@ -88,6 +95,9 @@ export const AGENTS = {
   INCOMPLETE: 'openai.agents.incomplete',
   /** Names of the attributes whose captured content was cut at the size limit. */
   TRUNCATED: 'openai.agents.truncated',
+  /** Who gave an evaluation result (HUMAN, LLM_JUDGE, CODE) and their id: the conventions have no key for it. */
+  EVALUATION_SOURCE_TYPE: 'openai.agents.evaluation.source.type',
+  EVALUATION_SOURCE_ID: 'openai.agents.evaluation.source.id',
 } as const;
 
 /** Attributes that hold captured content (prompts, outputs, arguments): dropped when capture is off. */

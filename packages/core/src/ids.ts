@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * The OpenTelemetry ids of agent spans come from the SDK's own ids, so the id the SDK prints
@@ -22,6 +22,17 @@ export function otelTraceIdFromSdk(sdkTraceId: string): string | undefined {
 export function otelSpanIdFromSdk(sdkSpanId: string): string | undefined {
   const hex = sdkSpanId.startsWith('span_') ? sdkSpanId.slice(5, 21) : sdkSpanId;
   return SPAN_HEX.test(hex) && hex !== ZERO_SPAN ? hex : undefined;
+}
+
+/**
+ * The id of a trace's root (workflow) span, derived from its trace id so that feedback sent
+ * later from another process, knowing only the trace id, can be parented to it.
+ */
+export function rootSpanIdFor(otelTraceId: string): string {
+  for (let salt = 0; ; salt++) {
+    const hex = createHash('sha256').update(`agents-tracing root ${salt} ${otelTraceId}`).digest('hex').slice(0, 16);
+    if (hex !== ZERO_SPAN) return hex;
+  }
 }
 
 let parkedTraceId: string | undefined;

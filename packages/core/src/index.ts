@@ -1,5 +1,5 @@
 export { OpenTelemetryTracingProcessor, type OpenTelemetryTracingProcessorOptions } from './processor.js';
-export { AgentsIdGenerator } from './ids.js';
+export { AgentsIdGenerator, otelSpanIdFromSdk, rootSpanIdFor } from './ids.js';
 export { parseTraceId, InvalidTraceIdError } from './trace-id.js';
 export { traceGuardrailInput } from './guardrail-input.js';
 export { boundedJson, describeThrown, type BoundedJson, type BoundedJsonOptions } from './content/bounded-json.js';

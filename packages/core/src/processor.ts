@@ -30,7 +30,7 @@ import {
   registerSpanLookup,
 } from './context/otel-context-storage.js';
 import { takeGuardrailInput } from './guardrail-input.js';
-import { otelSpanIdFromSdk, otelTraceIdFromSdk, withParkedIds } from './ids.js';
+import { otelSpanIdFromSdk, otelTraceIdFromSdk, rootSpanIdFor, withParkedIds } from './ids.js';
 import { GenAiMetrics, type MetricsOption } from './metrics/index.js';
 import { flatSpanFromReadable, type ReadableSpanLike } from './tree/readable-span.js';
 import {
@@ -219,7 +219,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const name = mapTrace(sdkTrace, attributes);
     const parentContext = otelContext.active();
     const nested = otelTrace.getSpanContext(parentContext) !== undefined;
-    const otel = withParkedIds(nested ? undefined : otelTraceIdFromSdk(sdkTrace.traceId), undefined, () =>
+    const traceHex = nested ? undefined : otelTraceIdFromSdk(sdkTrace.traceId);
+    const otel = withParkedIds(traceHex, traceHex === undefined ? undefined : rootSpanIdFor(traceHex), () =>
       this.#tracer.startSpan(name, { attributes: attributes.finish(), startTime: preciseNow() }, parentContext),
     );
     this.#traces.set(sdkTrace.traceId, {

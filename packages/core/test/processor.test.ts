@@ -16,6 +16,7 @@ import {
   type Trace,
 } from '@openai/agents-core';
 import { auditKey, verifyTraceDigest } from '../src/audit/index.js';
+import { rootSpanIdFor } from '../src/ids.js';
 import { harness } from './harness.js';
 
 // A made-up key in the shape of an OpenAI key, assembled so the source holds no such shape.
@@ -94,6 +95,8 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
     const root = h.byName('Support');
     expect(root?.parentSpanId).toBeUndefined();
     expect(root?.traceId).toBe(trace.traceId.slice(6));
+    // Feedback sent later with only the trace id finds the root span from it.
+    expect(root?.spanId).toBe(rootSpanIdFor(trace.traceId.slice(6)));
     expect(root?.attributes).toMatchObject({
       'gen_ai.operation.name': 'invoke_workflow',
       'gen_ai.conversation.id': 'conv-1',

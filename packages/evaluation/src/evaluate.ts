@@ -23,6 +23,7 @@ import { checkAssessmentValue, type AssessmentValue } from './assessment-value.j
 import { AssessmentWriter, toAssessmentInput } from './feedback.js';
 import { computeMetrics, type CaseOutcome } from './metrics.js';
 import { formatSummary, terminalProgress, type ProgressReporter } from './progress.js';
+import { withRetries } from './retry.js';
 import { scorerName, toScores, type Scorer } from './scorers.js';
 import { SpanCollector } from './span-collector.js';
 
@@ -110,6 +111,8 @@ const DEFAULT_DELIVERY_TIMEOUT_MILLIS = 300_000;
 /** How long a finished case waits for its root span to come through the pipeline. */
 const SPANS_WAIT_MILLIS = 10_000;
 const SOURCE_RUN_ID_KEY = 'mlflow.assessment.sourceRunId';
+/** Spans on their way to MLflow above which no new case starts. */
+const MAX_BACKLOG_SPANS = 2_000;
 
 export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<EvaluationResult<I, O>> {
   const env = options.env ?? process.env;
@@ -155,9 +158,15 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
   const params = new Map<string, string>();
   const pendingAssessments: { traceId: string; input: ReturnType<typeof toAssessmentInput> }[] = [];
   let failed = 0;
-  const scorers = options.scorers.map((fn, i) => ({ fn, name: scorerName(fn as Scorer, i) }));
+  const scorers = options.scorers.map((fn, i) => {
+    const name = scorerName(fn as Scorer, i);
+    return { fn, name, source: fn.scorerSource ?? { type: 'CODE' as const, id: name } };
+  });
 
   const runCase = async (item: EvaluationCase<I>, index: number): Promise<void> => {
+    // Cases can outrun MLflow by far: wait for the backlog to shrink instead of queueing spans
+    // until the queue drops some.
+    while (tracing.stats().pending > MAX_BACKLOG_SPANS) await new Promise((resolve) => setTimeout(resolve, 50));
     const expectations = item?.expectations ?? {};
     const began = Date.now();
     let outputs: O | undefined;
@@ -176,7 +185,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
     const spans = await collector.take(traceId.replace(/^trace_/, ''), SPANS_WAIT_MILLIS);
     const view = agentRun<I, O>({ inputs: item.inputs, outputs, expectations, traceId, error, spans, durationMs });
     const scores: EvaluationCaseResult['scores'] = [];
-    for (const { fn, name } of scorers) {
+    for (const { fn, name, source } of scorers) {
       try {
         for (const score of toScores(await fn(view), name)) {
           const value = checkAssessmentValue(score.name as string, score.value);
@@ -185,7 +194,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
             traceId,
             input: withRoot(
               toAssessmentInput(
-                { ...score, name: score.name as string, value, source: score.source ?? { type: 'CODE', id: name }, metadata: { ...score.metadata, [SOURCE_RUN_ID_KEY]: runId } },
+                { ...score, name: score.name as string, value, source: score.source ?? source, metadata: { ...score.metadata, [SOURCE_RUN_ID_KEY]: runId } },
                 'feedback',
               ),
               spans,
@@ -200,7 +209,7 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
           input: withRoot(
             {
               assessment_name: name,
-              source: { source_type: 'CODE', source_id: name },
+              source: { source_type: source.type, source_id: source.id },
               feedback: { error: { error_code: 'SCORER_ERROR', error_message: message.slice(0, 1000) } },
               metadata: { [SOURCE_RUN_ID_KEY]: runId },
             },
@@ -237,18 +246,23 @@ export async function evaluate<I, O>(options: EvaluateOptions<I, O>): Promise<Ev
 
   try {
     await runPool(options.data, options.concurrency ?? DEFAULT_CONCURRENCY, runCase);
-    await drainSpans(tracing, options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS, config.trackingUri);
-    const writer = new AssessmentWriter({ client, retryForMillis: options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS });
-    await client.linkTracesToRun(runId, cases.map((c) => c.traceId.replace(/^trace_/, '')));
+    const deliveryTimeout = options.deliveryTimeoutMillis ?? DEFAULT_DELIVERY_TIMEOUT_MILLIS;
+    // MLflow may go down at any point: what follows waits it out, as span delivery does.
+    const retried = <T>(attempt: () => Promise<T>): Promise<T> => withRetries(attempt, { retryForMillis: deliveryTimeout });
+    await drainSpans(tracing, deliveryTimeout, config.trackingUri);
+    const writer = new AssessmentWriter({ client, retryForMillis: deliveryTimeout });
+    await retried(() => client.linkTracesToRun(runId, cases.map((c) => c.traceId.replace(/^trace_/, ''))));
     await runPool(pendingAssessments, 8, ({ traceId, input }) => writer.create(traceId, input).then(() => undefined));
     const metrics = computeMetrics(outcomes);
     const paramRecord = Object.fromEntries([...params].sort(([a], [b]) => a.localeCompare(b)));
     if (options.agentVersion) paramRecord['agent_version'] = options.agentVersion.name;
-    await client.logBatch(runId, {
-      metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...(modelId ? { modelId } : {}) })),
-      params: paramRecord,
-    });
-    await client.updateRun(runId, 'FINISHED');
+    await retried(() =>
+      client.logBatch(runId, {
+        metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...(modelId ? { modelId } : {}) })),
+        params: paramRecord,
+      }),
+    );
+    await retried(() => client.updateRun(runId, 'FINISHED'));
     const result: EvaluationResult<I, O> = {
       runId,
       experimentId,

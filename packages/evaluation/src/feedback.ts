@@ -1,7 +1,8 @@
 /**
  * Feedback and expectations on a trace, from any process, long after the run: only the trace id
- * and MLflow's usual variables are needed. Sent as MLflow assessments, which the trace page's
- * Assessments panel and the trace list's assessment columns show.
+ * and the backends' usual variables are needed. Sent to MLflow as assessments, which the trace
+ * page's Assessments panel and the trace list's assessment columns show; feedback also goes over
+ * OTLP as a GenAI evaluation result when an OTLP endpoint is configured.
  */
 import {
   MlflowClient,
@@ -12,8 +13,10 @@ import {
   type MlflowEnv,
 } from '@agents-tracing/exporter-mlflow';
 import { checkAssessmentValue, InvalidAssessmentError, type AssessmentValue } from './assessment-value.js';
+import { isOtlpConfigured, type Env, type OtlpExporterOptions } from '@agents-tracing/exporter-otlp';
+import { otelSpanIdFromSdk, parseTraceId } from '@agents-tracing/processor';
+import { sendEvaluationOverOtlp } from './otlp-feedback.js';
 import { withRetries } from './retry.js';
-import { parseTraceId } from '@agents-tracing/processor';
 
 export type AssessmentSourceType = 'HUMAN' | 'LLM_JUDGE' | 'CODE';
 
@@ -45,17 +48,30 @@ export interface Expectation {
 
 export interface AssessmentOptions extends MlflowConnectionOptions {
   /** Default: `process.env`. */
-  env?: MlflowEnv;
+  env?: MlflowEnv & Env;
   /** How long to wait for a trace that has not reached MLflow yet (exporters batch). Default 10 s. */
   waitForTraceMillis?: number;
-  /** How long to keep retrying while MLflow is down or failing. Default 60 s. */
+  /** How long to keep retrying while the backend is down or failing. Default 60 s. */
   retryForMillis?: number;
+}
+
+export interface FeedbackOptions extends AssessmentOptions {
+  /**
+   * Send to MLflow as an assessment. Default: when `trackingUri` or MLFLOW_TRACKING_URI is set.
+   */
+  mlflow?: boolean;
+  /**
+   * Send over OTLP as a `gen_ai.evaluation.result` in the trace: `true`, or the OTLP exporter's
+   * options. Default: when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.
+   */
+  otlp?: boolean | OtlpExporterOptions;
 }
 
 /** An assessment as stored. */
 export interface LoggedAssessment {
+  /** MLflow's assessment id; for feedback sent over OTLP only, the id of its evaluation span. */
   assessmentId: string;
-  /** MLflow's `tr-<32 hex>`. */
+  /** MLflow's `tr-<32 hex>`; for feedback sent over OTLP only, the OpenTelemetry 32 hex. */
   traceId: string;
   name: string;
   kind: 'feedback' | 'expectation';
@@ -63,6 +79,8 @@ export interface LoggedAssessment {
   rationale?: string;
   source: AssessmentSource;
   metadata: Record<string, string>;
+  /** The span (16 hex) that carries the feedback in the trace, when it was sent over OTLP. */
+  evaluationSpanId?: string;
 }
 
 /** The trace is not (yet) in the backend. */
@@ -75,10 +93,49 @@ export { InvalidAssessmentError };
 const DEFAULT_WAIT_MILLIS = 10_000;
 const DEFAULT_RETRY_MILLIS = 60_000;
 
-/** Logs feedback on a trace (a score, a thumbs-down, a label) and returns it as stored. */
-export async function logFeedback(traceId: string, feedback: Feedback, options: AssessmentOptions = {}): Promise<LoggedAssessment> {
+/**
+ * Logs feedback on a trace (a score, a thumbs-down, a label) to MLflow, over OTLP, or both, as
+ * configured, and returns it as stored. Each configured backend is tried; the first failure is
+ * thrown once both were.
+ */
+export async function logFeedback(traceId: string, feedback: Feedback, options: FeedbackOptions = {}): Promise<LoggedAssessment> {
+  const { mlflow: mlflowOption, otlp: otlpOption, ...assessmentOptions } = options;
+  const env = options.env ?? process.env;
   const input = toAssessmentInput(feedback, 'feedback');
-  return new AssessmentWriter(options).create(traceId, input);
+  const traceHex = parseTraceId(traceId);
+  const toMlflow = mlflowOption ?? Boolean(options.trackingUri || env.MLFLOW_TRACKING_URI?.trim());
+  const otlp = otlpOption ?? isOtlpConfigured(env);
+  if (!toMlflow && !otlp) {
+    throw new TraceNotFoundError(
+      'no backend to send the feedback to: set MLFLOW_TRACKING_URI for MLflow, OTEL_EXPORTER_OTLP_ENDPOINT for an OTLP backend (Jaeger, a collector), or both',
+    );
+  }
+  const source = toSource(feedback.source);
+  const [stored, sent] = await Promise.allSettled([
+    toMlflow ? new AssessmentWriter(assessmentOptions).create(traceId, input) : Promise.resolve(undefined),
+    otlp
+      ? sendEvaluationOverOtlp(
+          traceHex,
+          input.span_id,
+          { name: input.assessment_name, value: input.feedback?.value as AssessmentValue, ...(input.rationale ? { rationale: input.rationale } : {}), source },
+          { otlp: otlp === true ? {} : otlp, env, retryForMillis: options.retryForMillis ?? DEFAULT_RETRY_MILLIS },
+        )
+      : Promise.resolve(undefined),
+  ]);
+  if (stored.status === 'rejected') throw stored.reason;
+  if (sent.status === 'rejected') throw sent.reason;
+  const evaluationSpanId = sent.value;
+  const logged = stored.value ?? {
+    assessmentId: evaluationSpanId as string,
+    traceId: traceHex,
+    name: input.assessment_name,
+    kind: 'feedback' as const,
+    value: input.feedback?.value as AssessmentValue,
+    ...(input.rationale ? { rationale: input.rationale } : {}),
+    source,
+    metadata: input.metadata ?? {},
+  };
+  return evaluationSpanId === undefined ? logged : { ...logged, evaluationSpanId };
 }
 
 /** Logs what the right answer was (ground truth) on a trace. */
@@ -142,7 +199,7 @@ export function toAssessmentInput(assessment: Feedback | Expectation, kind: 'fee
     ...(kind === 'feedback' ? { feedback: { value } } : { expectation: expectationBody(value) }),
     ...(rationale ? { rationale } : {}),
     ...(assessment.metadata ? { metadata: stringMetadata(assessment.metadata) } : {}),
-    ...(assessment.spanId ? { span_id: assessment.spanId } : {}),
+    ...(assessment.spanId ? { span_id: toSpanId(assessment.spanId) } : {}),
   };
 }
 
@@ -151,6 +208,13 @@ function expectationBody(value: AssessmentValue): NonNullable<MlflowAssessmentIn
   return typeof value === 'object'
     ? { serialized_value: { serialization_format: 'JSON_FORMAT', value: JSON.stringify(value) } }
     : { value };
+}
+
+/** A span id as OpenTelemetry writes it (16 hex), or the SDK's `span_<24 hex>` it derives from. */
+function toSpanId(spanId: string): string {
+  const hex = otelSpanIdFromSdk(String(spanId).trim().toLowerCase());
+  if (!hex) throw new InvalidAssessmentError(`"${String(spanId).slice(0, 80)}" is not a span id: expected 16 hex characters or span_<24 hex>`);
+  return hex;
 }
 
 function toSource(source: AssessmentSource | string | undefined): AssessmentSource {
@@ -211,8 +275,29 @@ export class AssessmentWriter {
 
   async create(traceId: string, input: MlflowAssessmentInput): Promise<LoggedAssessment> {
     const id = `tr-${parseTraceId(traceId)}`;
-    const stored = await this.#whenTraceExists(id, () => this.client.createAssessment(id, input));
+    const began = Date.now();
+    let unsure = false;
+    const stored = await this.#whenTraceExists(id, async () => {
+      // A connection lost mid-request may have lost only the answer: look before writing twice.
+      const earlier = unsure ? await this.#sameAs(id, input, began) : undefined;
+      if (earlier) return earlier;
+      try {
+        return await this.client.createAssessment(id, input);
+      } catch (error) {
+        if (error instanceof MlflowError && error.retryable) unsure = true;
+        throw error;
+      }
+    });
     return fromMlflowAssessment(stored);
+  }
+
+  /** An assessment equal to `input` that MLflow stored since this write began (clock skew allowed). */
+  async #sameAs(id: string, input: MlflowAssessmentInput, began: number): Promise<MlflowAssessment | undefined> {
+    const info = await this.client.getTraceInfo(id);
+    const wanted = comparable(input);
+    return info?.assessments.find(
+      (a) => a.valid !== false && Date.parse(a.create_time ?? '') >= began - CLOCK_SKEW_MILLIS && comparable(a) === wanted,
+    );
   }
 
   async update(
@@ -267,6 +352,15 @@ export class AssessmentWriter {
         'check the trace id, and that MLFLOW_TRACKING_URI names the server the traces were sent to',
     );
   }
+}
+
+const CLOCK_SKEW_MILLIS = 60_000;
+
+/** What makes two assessments the same write: everything but ids and times. */
+function comparable(a: MlflowAssessmentInput): string {
+  const metadata = Object.entries(a.metadata ?? {}).sort(([x], [y]) => x.localeCompare(y));
+  const source = [a.source.source_type, a.source.source_id];
+  return JSON.stringify([a.assessment_name, source, a.feedback ?? null, a.expectation ?? null, a.rationale || null, a.span_id || null, metadata]);
 }
 
 function isMissingTrace(error: unknown): boolean {

@@ -10,12 +10,15 @@ export {
   type Feedback,
   type Expectation,
   type AssessmentOptions,
+  type FeedbackOptions,
   type AssessmentChanges,
   type AssessmentSource,
   type AssessmentSourceType,
   type LoggedAssessment,
 } from './feedback.js';
 export { type AssessmentValue, type JsonValue } from './assessment-value.js';
+export { OtlpFeedbackError } from './otlp-feedback.js';
+export { OtlpConfigError } from '@agents-tracing/exporter-otlp';
 export {
   evaluate,
   EvaluationThresholdError,

@@ -36,6 +36,7 @@ const SYSTEM = [
 
 export function llmJudge(options: LlmJudgeOptions): Scorer {
   const name = options.name ?? 'llm_judge';
+  const source = { type: 'LLM_JUDGE' as const, id: options.model };
   return scorer(name, async (run: AgentRun) => {
     const prompt = JSON.stringify({
       criteria: options.criteria,
@@ -57,9 +58,9 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
       name,
       value: verdict.pass,
       rationale: verdict.rationale,
-      source: { type: 'LLM_JUDGE', id: options.model },
+      source,
     };
-  });
+  }, source);
 }
 
 function parseVerdict(text: string): { pass: boolean; rationale: string } {

@@ -17,14 +17,17 @@ export type ScorerResult = Score | Score[] | AssessmentValue;
 /** Judges one case. Its name (the function's, or the one `scorer()` gave) names its scores. */
 export type Scorer<I = any, O = any> = ((run: AgentRun<I, O>) => ScorerResult | Promise<ScorerResult>) & {
   readonly scorerName?: string;
+  /** Who its scores (and its errors) come from. Default: `{ type: 'CODE', id: <scorer name> }`. */
+  readonly scorerSource?: AssessmentSource;
 };
 
 /** Names a scorer: `scorer('correct', (run) => run.outputs === run.expectations.answer)`. */
 export function scorer<I = any, O = any>(
   name: string,
   score: (run: AgentRun<I, O>) => ScorerResult | Promise<ScorerResult>,
+  source?: AssessmentSource,
 ): Scorer<I, O> {
-  return Object.assign((run: AgentRun<I, O>) => score(run), { scorerName: name });
+  return Object.assign((run: AgentRun<I, O>) => score(run), { scorerName: name, ...(source ? { scorerSource: source } : {}) });
 }
 
 export function scorerName(scorerFn: Scorer, index: number): string {
