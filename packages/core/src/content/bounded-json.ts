@@ -153,6 +153,11 @@ function writeObject(w: Writer, value: object | null, depth: number): void {
     writeValue(w, replaced, depth, false);
     return;
   }
+  const plain = plainJsonText(value, w.remaining, w.maxDepth - depth);
+  if (plain !== undefined) {
+    w.push(plain);
+    return;
+  }
   w.ancestors.add(value);
   try {
     if (Array.isArray(value) || value instanceof Set) writeItems(w, value, depth);
@@ -250,6 +255,72 @@ function keptItems(w: Writer, items: unknown[], depth: number, room: number, fro
     used += text.length + 1;
   }
   return step > 0 ? kept : kept.reverse();
+}
+
+/**
+ * The JSON of a value made of plain data only (plain objects and arrays of strings, finite
+ * numbers, booleans and null, `levels` containers deep at most) when it fits in `room`: written
+ * natively, it reads exactly as the writer would write it, at a fraction of the cost. Anything
+ * else (binary data, `toJSON`, Maps, Errors, cycles, throwing getters, a value too long) leaves
+ * it to the writer, after at most about `room` values were looked at.
+ */
+function plainJsonText(value: object, room: number, levels: number): string | undefined {
+  const budget = { left: room };
+  try {
+    if (!isPlainJson(value, levels, budget)) return undefined;
+    const text = JSON.stringify(value);
+    return text.length <= room ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts a lower bound of each value's JSON length against `budget`, failing once it is spent. */
+function isPlainJson(value: unknown, levels: number, budget: { left: number }): boolean {
+  switch (typeof value) {
+    case 'string':
+      budget.left -= value.length + 2;
+      return budget.left >= 0;
+    case 'number':
+      budget.left -= 1;
+      return Number.isFinite(value) && budget.left >= 0;
+    case 'boolean':
+      budget.left -= 4;
+      return budget.left >= 0;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) {
+    budget.left -= 4;
+    return budget.left >= 0;
+  }
+  if (levels <= 0) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return false;
+    budget.left -= 2;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      budget.left -= 1;
+      // JSON writes a missing item as null, as the writer does.
+      if (item !== undefined && !isPlainJson(item, levels - 1, budget)) return false;
+      if (budget.left < 0) return false;
+    }
+    return true;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  budget.left -= 2;
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    // Left out by JSON and by the writer alike.
+    if (item === undefined) continue;
+    budget.left -= key.length + 3;
+    if (!isPlainJson(item, levels - 1, budget)) return false;
+  }
+  return budget.left >= 0;
 }
 
 function writeEntries(w: Writer, entries: Iterable<[unknown, unknown]>, depth: number): void {
