@@ -275,7 +275,7 @@ function plainJsonText(value: object, room: number, levels: number): string | un
   }
 }
 
-/** Counts a lower bound of each value's JSON length against `budget`, failing once it is spent. */
+/** Counts a lower bound of the value's JSON length against `budget`, failing once it is spent. */
 function isPlainJson(value: unknown, levels: number, budget: { left: number }): boolean {
   switch (typeof value) {
     case 'string':
@@ -303,7 +303,8 @@ function isPlainJson(value: unknown, levels: number, budget: { left: number }): 
     budget.left -= 2;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      budget.left -= 1;
+      // The commas between items.
+      if (i > 0) budget.left -= 1;
       // JSON writes a missing item as null, as the writer does.
       if (item !== undefined && !isPlainJson(item, levels - 1, budget)) return false;
       if (budget.left < 0) return false;
