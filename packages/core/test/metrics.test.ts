@@ -180,8 +180,10 @@ describe('GenAI metrics', () => {
     expect(await collect()).toEqual([]);
   });
 
-  it('records into a global meter provider registered after the processor was made', async () => {
+  it('records into a global meter provider registered after the processor was made, and nothing before', async () => {
     h = harness({});
+    // Before: the API's no-op provider, where nothing is recorded and the run goes on.
+    await oneRun({});
     const { provider, collect } = meterProvider();
     metrics.setGlobalMeterProvider(provider);
     await oneRun({});

@@ -1,4 +1,4 @@
-import { diag, metrics, ValueType, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, diag, metrics, ValueType, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
 import { describeThrown } from '../content/bounded-json.js';
 import { nearestAncestor, type OpenSpan } from '../span-registry.js';
 import { BoundedValues } from './bounded-values.js';
@@ -28,8 +28,10 @@ interface CallCounts {
   tool: number;
 }
 
-function createInstruments(provider: MeterProvider): Instruments {
+/** The instruments of the provider's meter; none when it is the API's no-op meter, which records nothing. */
+function createInstruments(provider: MeterProvider): Instruments | undefined {
   const meter = provider.getMeter(METER_NAME);
+  if (meter === createNoopMeter()) return undefined;
   const entries = Object.entries(GEN_AI_METRICS).map(([key, definition]) => {
     const { name, unit, description } = definition;
     const instrument =
@@ -72,12 +74,13 @@ export class GenAiMetrics {
   /** Records what one finished span tells, with the SDK's own start and end times. */
   spanFinished(open: OpenSpan, attributes: Attributes, startedAt: string | null | undefined, endTime: number, errorType: string | undefined): void {
     try {
+      const instruments = this.#currentInstruments();
+      // No meter provider registered: nothing would be kept, so nothing is worked out.
+      if (!instruments) return;
       const started = startedAt ? Date.parse(startedAt) : Number.NaN;
       const durationSeconds = Number.isFinite(started) ? Math.max(0, endTime - started) / 1000 : 0;
       const calls = this.#countCall(open);
       const points = metricPointsFor({ type: open.type, attributes, durationSeconds, errorType, calls });
-      if (points.length === 0) return;
-      const instruments = this.#currentInstruments();
       for (const point of points) this.#record(instruments, point);
     } catch (error) {
       if (this.#reported) return;
@@ -105,9 +108,9 @@ export class GenAiMetrics {
   }
 
   /** A global meter provider registered after the processor was made is picked up here. */
-  #currentInstruments(): Instruments {
+  #currentInstruments(): Instruments | undefined {
     const provider = this.#explicitProvider ?? metrics.getMeterProvider();
-    if (provider !== this.#provider || !this.#instruments) {
+    if (provider !== this.#provider) {
       this.#provider = provider;
       this.#instruments = createInstruments(provider);
     }
