@@ -11,6 +11,7 @@ import type { OtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { AGENTS, GEN_AI, GEN_AI_EVALUATION_RESULT_EVENT, rootSpanIdFor } from '@agents-tracing/processor';
 import { numericValue, type AssessmentValue } from './assessment-value.js';
+import { scrubSecrets } from './secret-scrub.js';
 
 const SCOPE = { name: '@agents-tracing/evaluation' };
 const DEFAULT_SERVICE_NAME = 'agents-app';
@@ -42,8 +43,8 @@ export function evaluationAttributes(fields: EvaluationResultFields): Attributes
   return {
     [GEN_AI.EVALUATION_NAME]: fields.name,
     ...(score === undefined ? {} : { [GEN_AI.EVALUATION_SCORE_VALUE]: score }),
-    ...(label === undefined ? {} : { [GEN_AI.EVALUATION_SCORE_LABEL]: label }),
-    ...(fields.rationale ? { [GEN_AI.EVALUATION_EXPLANATION]: fields.rationale } : {}),
+    ...(label === undefined ? {} : { [GEN_AI.EVALUATION_SCORE_LABEL]: scrubSecrets(label) }),
+    ...(fields.rationale ? { [GEN_AI.EVALUATION_EXPLANATION]: scrubSecrets(fields.rationale) } : {}),
     [AGENTS.EVALUATION_SOURCE_TYPE]: fields.source.type,
     [AGENTS.EVALUATION_SOURCE_ID]: fields.source.id,
   };

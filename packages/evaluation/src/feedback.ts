@@ -17,6 +17,7 @@ import { isOtlpConfigured, type Env, type OtlpExporterOptions } from '@agents-tr
 import { otelSpanIdFromSdk, parseTraceId } from '@agents-tracing/processor';
 import { sendEvaluationOverOtlp } from './otlp-feedback.js';
 import { withRetries } from './retry.js';
+import { scrubSecrets } from './secret-scrub.js';
 
 export type AssessmentSourceType = 'HUMAN' | 'LLM_JUDGE' | 'CODE';
 
@@ -167,7 +168,7 @@ export async function updateAssessment(
       : changes.kind === 'expectation'
         ? { expectation: expectationBody(checkAssessmentValue(name, changes.value)) }
         : { feedback: { value: checkAssessmentValue(name, changes.value) } }),
-    ...(changes.rationale === undefined ? {} : { rationale: changes.rationale }),
+    ...(changes.rationale === undefined ? {} : { rationale: scrubSecrets(changes.rationale) }),
     ...(changes.metadata === undefined ? {} : { metadata: stringMetadata(changes.metadata) }),
   };
   if (Object.keys(update).length === 0) throw new InvalidAssessmentError('nothing to update: give a name, value, rationale or metadata');
@@ -190,14 +191,15 @@ export function toAssessmentInput(assessment: Feedback | Expectation, kind: 'fee
   if (typeof assessment?.name !== 'string' || assessment.name.trim() === '') {
     throw new InvalidAssessmentError('an assessment needs a name, e.g. { name: "helpful", value: true }');
   }
-  const value = checkAssessmentValue(assessment.name, assessment.value);
+  const checked = checkAssessmentValue(assessment.name, assessment.value);
+  const value = typeof checked === 'string' ? scrubSecrets(checked) : checked;
   const source = toSource(assessment.source);
   const rationale = 'rationale' in assessment ? assessment.rationale : undefined;
   return {
     assessment_name: assessment.name,
     source: { source_type: source.type, source_id: source.id },
     ...(kind === 'feedback' ? { feedback: { value } } : { expectation: expectationBody(value) }),
-    ...(rationale ? { rationale } : {}),
+    ...(rationale ? { rationale: scrubSecrets(rationale) } : {}),
     ...(assessment.metadata ? { metadata: stringMetadata(assessment.metadata) } : {}),
     ...(assessment.spanId ? { span_id: toSpanId(assessment.spanId) } : {}),
   };

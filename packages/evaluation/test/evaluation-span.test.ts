@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rootSpanIdFor } from '@agents-tracing/processor';
-import { evaluationSpan, scoreAndLabel } from '../src/evaluation-span.js';
+import { evaluationAttributes, evaluationSpan, scoreAndLabel } from '../src/evaluation-span.js';
+import { toAssessmentInput } from '../src/feedback.js';
 
 const TRACE = '4ae2627992b8469e91845f8d79d60b2e';
 
@@ -32,5 +33,17 @@ describe('evaluation results in the GenAI conventions', () => {
     expect(onTrace.events).toEqual([{ name: 'gen_ai.evaluation.result', time: onTrace.startTime, attributes: expected }]);
     expect(onTrace.attributes).toEqual(expected);
     expect(evaluationSpan(TRACE, 'b7ad6b7169203331', fields, options).parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+  });
+
+  it('scrub credential shapes a reviewer pasted, over OTLP and into MLflow alike', () => {
+    // A made-up key in the shape of an OpenAI key, assembled so the source holds no such shape.
+    const key = ['sk', 'proj', 'Zx9'.repeat(10)].join('-');
+    const rationale = `the agent echoed my key ${key} back`;
+    const attributes = evaluationAttributes({ name: 'leak', value: `saw ${key}`, rationale, source: { type: 'HUMAN', id: 'bob' } });
+    expect(JSON.stringify(attributes)).not.toContain(key);
+    expect(attributes['gen_ai.evaluation.explanation']).toBe('the agent echoed my key [REDACTED] back');
+    const input = toAssessmentInput({ name: 'leak', value: `saw ${key}`, rationale }, 'feedback');
+    expect(input.rationale).toBe('the agent echoed my key [REDACTED] back');
+    expect(input.feedback?.value).toBe('saw [REDACTED]');
   });
 });
