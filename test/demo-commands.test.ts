@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findMlflowExperimentId, queryPrometheusValue, readJaegerTrace, readMlflowTrace } from '@agents-tracing/testing';
 import { signalGroup, startPnpmScript, type Child } from './support/child.js';
+import { readPhoenixSpans } from './support/phoenix-spans.js';
 
 let child: Child | undefined;
 afterEach(async () => {
@@ -78,6 +79,27 @@ describe('the user commands: MLflow', () => {
       expect(await findMlflowExperimentId(trackingUri!, 'agents-demo')).toBe(experimentId);
       const trace = await readMlflowTrace(trackingUri!, hex!, { timeoutMs: 10_000 });
       expect(trace.info).toMatchObject({ experimentId, name: 'Travel concierge', tags: { 'service.name': 'multi-agent-demo' } });
+    }
+    signalGroup(child, 'SIGINT');
+    await child.exited;
+  });
+});
+
+describe('the user commands: Phoenix', () => {
+  it('`pnpm demo:phoenix` starts Phoenix, runs the demo into project agents-demo and links each trace in the UI', async () => {
+    child = startPnpmScript('demo:phoenix', [], {
+      OPENAI_API_KEY: '',
+      MLFLOW_TRACKING_URI: '',
+      PHOENIX_PROJECT_NAME: '',
+    });
+    await child.waitFor(/The server keeps running/, 300_000);
+    const links = [...child.output().matchAll(/Phoenix: (http:\/\/127\.0\.0\.1:\d+)\/redirects\/traces\/([0-9a-f]{32})$/gm)];
+    expect(links).toHaveLength(3);
+    // test/phoenix.test.ts opens such a link in a browser; here each trace is in the project.
+    for (const [, phoenixUrl, hex] of links) {
+      const rootName = async () =>
+        (await readPhoenixSpans(phoenixUrl!, 'agents-demo', hex!, { expectSpans: 1, timeoutMs: 10_000 })).find((span) => !span.parent_id)?.name;
+      await expect.poll(rootName, { timeout: 10_000 }).toBe('Travel concierge');
     }
     signalGroup(child, 'SIGINT');
     await child.exited;
