@@ -393,10 +393,13 @@ describe('evaluate() while MLflow goes down', () => {
         concurrency: 2,
         env: { MLFLOW_TRACKING_URI: proxy.url },
         log: false,
-        // Down from the third case until 2 s after the last one.
+        // Down from the third case until 2 s after the last one; then slow (each answer held back
+        // 300 ms), so the assessments are still being written when the second outage starts.
         progress: ({ done, total }) => {
           if (done === 2) whileCasesRun = proxy.setMode({ kind: 'refuse' });
-          if (done === total) void whileCasesRun?.then(() => new Promise((resolve) => setTimeout(resolve, 2000))).then(() => proxy.setMode({ kind: 'pass' }));
+          if (done === total) {
+            void whileCasesRun?.then(() => new Promise((resolve) => setTimeout(resolve, 2000))).then(() => proxy.setMode({ kind: 'delay', millis: 300 }));
+          }
         },
       });
       await watchAssessments;
