@@ -21,6 +21,12 @@ export interface RecoveredSpans {
 const SEGMENT_SUFFIX = '.spool';
 /** A new segment is started past this size, so settled spans leave the disk in bounded steps. */
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+/**
+ * Segment files written or claimed by the open spools of this process: two spools on one
+ * directory (two pipelines in one app) must not take each other's files for a dead process's.
+ * A closed spool's files are left to the next one, as a dead process's are.
+ */
+const OWNED_IN_THIS_PROCESS = new Set<string>();
 
 /**
  * The spool of one exporter: a directory of segment files. This process writes its own segments
@@ -30,6 +36,7 @@ const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 export class Spool {
   readonly directory: string;
   readonly #segmentBytes: number;
+  /** The segment files this spool wrote or claimed. */
   readonly #own = new Set<string>();
   /** Segments with a file still open: this process's own and the ones it claimed. */
   readonly #open = new Set<SpoolSegment>();
@@ -77,12 +84,14 @@ export class Spool {
     for (const name of await readdir(this.directory)) {
       if (!name.endsWith(SEGMENT_SUFFIX) || !this.#isOrphan(name)) continue;
       const claimedPath = this.#segmentPath();
+      // Marked before the rename, so no other spool here sees it unowned for a moment.
+      this.#claimPath(claimedPath);
       try {
         await rename(join(this.directory, name), claimedPath);
       } catch {
-        continue; // Another process claimed it first.
+        this.#releasePath(claimedPath);
+        continue; // Another spool claimed it first.
       }
-      this.#own.add(claimedPath);
       const contents = readSegment(await readFile(claimedPath, 'utf8'), shared);
       const segment = SpoolSegment.claimed(claimedPath, contents.pending.length, contents.endsWithNewline);
       recovered.unreadable += contents.unreadable;
@@ -99,11 +108,23 @@ export class Spool {
     this.#current = undefined;
     for (const segment of this.#open) segment.close();
     this.#open.clear();
+    for (const path of this.#own) OWNED_IN_THIS_PROCESS.delete(path);
+    this.#own.clear();
+  }
+
+  #claimPath(path: string): void {
+    this.#own.add(path);
+    OWNED_IN_THIS_PROCESS.add(path);
+  }
+
+  #releasePath(path: string): void {
+    this.#own.delete(path);
+    OWNED_IN_THIS_PROCESS.delete(path);
   }
 
   #newSegment(): SpoolSegment {
     const path = this.#segmentPath();
-    this.#own.add(path);
+    this.#claimPath(path);
     const segment = SpoolSegment.create(path);
     this.#open.add(segment);
     return segment;
@@ -114,7 +135,7 @@ export class Spool {
   }
 
   #isOrphan(name: string): boolean {
-    if (this.#own.has(join(this.directory, name))) return false;
+    if (OWNED_IN_THIS_PROCESS.has(join(this.directory, name))) return false;
     const pid = Number(name.slice(0, name.indexOf('-')));
     if (!Number.isInteger(pid) || pid <= 0) return true;
     // Our own pid on a file we did not write: a previous process that had the same pid.
