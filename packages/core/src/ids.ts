@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * The OpenTelemetry ids of agent spans come from the SDK's own ids, so the id the SDK prints
@@ -7,21 +7,37 @@ import { createHash, randomBytes } from 'node:crypto';
  * ids here just before that call and the generator hands them out.
  */
 
-const TRACE_HEX = /^[0-9a-f]{32}$/;
-const SPAN_HEX = /^[0-9a-f]{16}$/;
-const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
+
+/**
+ * Whether `text[from, from + length)` is lowercase hex, not all zeros, and `text` ends there when
+ * `toEnd`. A character loop: every span start calls it, and it beats a regular expression on a
+ * slice.
+ */
+function isIdHex(text: string, from: number, length: number, toEnd: boolean): boolean {
+  const end = from + length;
+  if (text.length < end || (toEnd && text.length !== end)) return false;
+  let nonZero = false;
+  for (let i = from; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x30 && code <= 0x39) nonZero = true;
+    else if (code >= 0x61 && code <= 0x66) nonZero = true;
+    else if (code !== 0x30) return false;
+  }
+  return nonZero;
+}
 
 /** `trace_<32 hex>` → the 32 hex, or undefined when the SDK id (user-chosen) has another form. */
 export function otelTraceIdFromSdk(sdkTraceId: string): string | undefined {
-  const hex = sdkTraceId.startsWith('trace_') ? sdkTraceId.slice(6) : sdkTraceId;
-  return TRACE_HEX.test(hex) && hex !== ZERO_TRACE ? hex : undefined;
+  const from = sdkTraceId.startsWith('trace_') ? 6 : 0;
+  return isIdHex(sdkTraceId, from, 32, true) ? sdkTraceId.slice(from) : undefined;
 }
 
 /** `span_<24 hex>` → its first 16 hex, or undefined when the SDK id has another form. */
 export function otelSpanIdFromSdk(sdkSpanId: string): string | undefined {
-  const hex = sdkSpanId.startsWith('span_') ? sdkSpanId.slice(5, 21) : sdkSpanId;
-  return SPAN_HEX.test(hex) && hex !== ZERO_SPAN ? hex : undefined;
+  const prefixed = sdkSpanId.startsWith('span_');
+  const from = prefixed ? 5 : 0;
+  return isIdHex(sdkSpanId, from, 16, !prefixed) ? sdkSpanId.slice(from, from + 16) : undefined;
 }
 
 /**
@@ -30,7 +46,7 @@ export function otelSpanIdFromSdk(sdkSpanId: string): string | undefined {
  */
 export function rootSpanIdFor(otelTraceId: string): string {
   for (let salt = 0; ; salt++) {
-    const hex = createHash('sha256').update(`agents-tracing root ${salt} ${otelTraceId}`).digest('hex').slice(0, 16);
+    const hex = hash('sha256', `agents-tracing root ${salt} ${otelTraceId}`, 'hex').slice(0, 16);
     if (hex !== ZERO_SPAN) return hex;
   }
 }

@@ -5,6 +5,7 @@ import {
   SpanStatusCode,
   trace as otelTrace,
   type Attributes,
+  type Context,
   type Span,
   type Tracer,
   type TracerProvider,
@@ -118,6 +119,8 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   readonly #audit: AuditSettings;
   readonly #metrics: GenAiMetrics | undefined;
   readonly #pending: PendingWork[] = [];
+  /** Traces whose last open run ended: they get an idle timer unless they end first. */
+  readonly #maybeIdle: TraceState[] = [];
   #drainScheduled = false;
   #shutDown = false;
 
@@ -239,12 +242,14 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const traceState = this.#traces.get(span.traceId);
     const parentSpan = span.parentId ? this.#spans.get(span.parentId) : undefined;
     const parent = parentSpan ?? traceState;
-    const parentContext = parent ? otelTrace.setSpan(ROOT_CONTEXT, parent.otel) : otelContext.active();
+    const parentContext = parent ? childContext(parent) : otelContext.active();
     const data = span.spanData;
     const type = String(data.type);
     const startTime = preciseTime(span.startedAt);
     const name = startName(data, traceState?.workflowName ?? DEFAULT_WORKFLOW_NAME);
-    const otel = withParkedIds(otelTraceIdFromSdk(span.traceId), otelSpanIdFromSdk(span.spanId), () =>
+    // Under a parent the tracer takes the parent's trace id and asks the generator for none.
+    const traceHex = parent ? undefined : otelTraceIdFromSdk(span.traceId);
+    const otel = withParkedIds(traceHex, otelSpanIdFromSdk(span.spanId), () =>
       this.#tracer.startSpan(
         name,
         {
@@ -285,9 +290,16 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
 
   #queue(work: PendingWork): void {
     this.#pending.push(work);
+    this.#scheduleDrain();
+  }
+
+  #scheduleDrain(): void {
     if (this.#drainScheduled) return;
     this.#drainScheduled = true;
-    setImmediate(() => this.processPending());
+    setImmediate(() => {
+      this.processPending();
+      this.#armIdleTimers();
+    });
   }
 
   /**
@@ -311,9 +323,10 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
   #finishSpan(open: OpenSpan, span: SdkSpan<SpanData>, endTime: number): void {
     const data = span.spanData;
     const attributes = new SpanAttributes(this.#encoder, open.type);
-    const derived = this.#derive(open, data);
+    let derived: DerivedContent = {};
     let name: string;
     try {
+      derived = this.#derive(open, data);
       name = mapSpanData(data, attributes, derived, open.trace?.workflowName ?? DEFAULT_WORKFLOW_NAME);
     } catch (error) {
       // Odd span data must still give a valid span.
@@ -325,27 +338,33 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     const finished = attributes.finish();
     open.otel.setAttributes(finished);
     const errorType = this.#setStatus(open.otel, span, data, attributes);
-    this.#afterEnd(open, data, name);
+    this.#afterEnd(open, data, name, derived);
     open.otel.end(endTime);
     this.#addLeaf(open);
     this.#metrics?.spanFinished(open, finished, span.startedAt, endTime, errorType);
     this.#childEnded(open, errorType !== undefined);
   }
 
-  /** What the children told this span (agents and workflows), or what it claims (tools). */
+  /**
+   * What the children told this span (agents and workflows), what it claims (tools), or its
+   * converted messages (model calls).
+   */
   #derive(open: OpenSpan, data: SpanData): DerivedContent {
     if (data.type === 'function') {
       const toolCallId = claimToolCall(open, data.name, data.input);
       return toolCallId ? { toolCallId } : {};
     }
+    if (data.type === 'response' || data.type === 'generation') {
+      const exchange = modelExchange(data);
+      return exchange ? { exchange } : {};
+    }
     return { input: open.input, output: open.output, ...(open.agentName ? { agentName: open.agentName } : {}) };
   }
 
   /** Passes what a finished span learned up to its agent and workflow. */
-  #afterEnd(open: OpenSpan, data: SpanData, name: string): void {
-    if (data.type === 'response' || data.type === 'generation') {
-      const exchange = modelExchange(data);
-      if (exchange) recordModelExchange(open, exchange);
+  #afterEnd(open: OpenSpan, data: SpanData, name: string, derived: DerivedContent): void {
+    if (derived.exchange) {
+      recordModelExchange(open, derived.exchange);
     } else if (data.type === 'agent') {
       recordAgentResult(open, data.name || name);
     } else if (data.type === 'guardrail') {
@@ -390,8 +409,20 @@ export class OpenTelemetryTracingProcessor implements TracingProcessor {
     if (!isTraceState(parent) || parent.ended) return;
     parent.openChildren -= 1;
     if (parent.openChildren > 0) return;
-    if (failed) this.#endTrace(parent, 'failed');
-    else this.#startIdleTimer(parent);
+    if (failed) {
+      this.#endTrace(parent, 'failed');
+    } else {
+      // The SDK ends the trace right after its last run, in the same step: a timer is only
+      // started for a trace still open a step later.
+      this.#maybeIdle.push(parent);
+      this.#scheduleDrain();
+    }
+  }
+
+  #armIdleTimers(): void {
+    for (const state of this.#maybeIdle.splice(0)) {
+      if (!state.ended && state.openChildren === 0 && !this.#idleTimers.has(state.sdkTraceId)) this.#startIdleTimer(state);
+    }
   }
 
   #endTrace(state: TraceState, reason: 'failed' | 'incomplete' | undefined): void {
@@ -489,6 +520,15 @@ function isReadable(span: Span): span is Span & ReadableSpanLike {
 
 const preciseNow = (): number => performance.timeOrigin + performance.now();
 
+/** The context children of a span or trace start in, made once per parent. */
+function childContext(parent: OpenSpan | TraceState): Context {
+  return (parent.childContext ??= otelTrace.setSpan(ROOT_CONTEXT, parent.otel));
+}
+
+/** The last stamp parsed: the SDK stamps many spans within one millisecond. */
+let lastIso = '';
+let lastIsoMs = Number.NaN;
+
 /**
  * The SDK's timestamps are ISO strings in whole milliseconds. The callbacks run as the SDK stamps
  * them, so the clock read now is the same instant to the microsecond; it is kept when it agrees
@@ -497,7 +537,11 @@ const preciseNow = (): number => performance.timeOrigin + performance.now();
 function preciseTime(iso: string | null | undefined): number {
   const now = preciseNow();
   if (!iso) return now;
-  const stamped = Date.parse(iso);
+  if (iso !== lastIso) {
+    lastIso = iso;
+    lastIsoMs = Date.parse(iso);
+  }
+  const stamped = lastIsoMs;
   return now >= stamped && now - stamped < 2 ? now : stamped;
 }
 

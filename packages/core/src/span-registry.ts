@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { SpanLeaf } from './audit/index.js';
 import type { ModelExchange, RequestedToolCall } from './mapping/index.js';
 
@@ -18,6 +18,8 @@ export interface OpenSpan {
   agentName?: string;
   /** Tool calls the model asked for and no function span has claimed yet. */
   pendingToolCalls?: RequestedToolCall[];
+  /** The context this span's children start in. */
+  childContext?: Context;
 }
 
 /** The root span of an SDK trace, opened at `onTraceStart`. */
@@ -31,6 +33,8 @@ export interface TraceState {
   ended: boolean;
   /** Digest leaves of the spans ended so far, when auditing is on. */
   leaves?: SpanLeaf[];
+  /** The context this trace's top-level spans start in. */
+  childContext?: Context;
 }
 
 export const isTraceState = (node: OpenSpan | TraceState | undefined): node is TraceState =>

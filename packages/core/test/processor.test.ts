@@ -241,6 +241,35 @@ describe('OpenTelemetryTracingProcessor span mapping', () => {
 });
 
 describe('OpenTelemetryTracingProcessor lifecycle', () => {
+  it('closes a trace whose runs ended but which the SDK never ends, after the idle timeout', async () => {
+    h = harness({ idleTraceTimeoutMs: 30 });
+    const trace = h.newTrace('Left open');
+    await trace.start();
+    finish(createTaskSpan({ data: { name: 'Agent workflow' } }, trace));
+    expect(h.processor.openTraceCount).toBe(1);
+    await expect.poll(() => h.processor.openTraceCount, { timeout: 5000, interval: 10 }).toBe(0);
+    expect(h.byName('Left open')?.attributes['openai.agents.incomplete']).toBe(true);
+  });
+
+  it('keeps a trace open past the idle timeout while a later run goes on', async () => {
+    h = harness({ idleTraceTimeoutMs: 30 });
+    const trace = h.newTrace('Two runs');
+    await trace.start();
+    finish(createTaskSpan({ data: { name: 'Agent workflow' } }, trace));
+    // The next run starts a step later, before the timeout, and outlasts it.
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = createTaskSpan({ data: { name: 'Agent workflow' } }, trace);
+    second.start();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(h.processor.openTraceCount).toBe(1);
+    second.end();
+    await trace.end();
+    const root = h.byName('Two runs');
+    expect(root?.status.code).toBe('OK');
+    expect(root?.attributes['openai.agents.incomplete']).toBeUndefined();
+    expect(h.spans().filter((s) => s.name === 'invoke_workflow Two runs')).toHaveLength(2);
+  });
+
   it('finishes the spans of a step after it, and a whole run when the run ends', async () => {
     const finished: string[] = [];
     h = harness();

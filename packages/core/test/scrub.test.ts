@@ -29,6 +29,11 @@ describe('default secret scrubbing', () => {
     expect(JSON.parse(JSON.parse(twice) as string)).toEqual({ ...args, ['pass' + 'word']: REDACTED, ['api' + 'Key']: REDACTED });
   });
 
+  it('finds credentials in a URL next to URLs without them', () => {
+    const text = 'schema http://json-schema.org/draft-07/schema# then ftp://admin:hunter22@files.example/x';
+    expect(scrub(text)).toBe(`schema http://json-schema.org/draft-07/schema# then ftp://${REDACTED}@files.example/x`);
+  });
+
   it('keeps JSON valid when scrubbing inside JSON text', () => {
     const json = JSON.stringify({ key: FAKE_KEY, pem: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----', url: 'https://u:p@h/x' });
     expect(JSON.parse(scrub(json))).toEqual({ key: REDACTED, pem: REDACTED, url: `https://${REDACTED}@h/x` });
@@ -40,6 +45,7 @@ describe('default secret scrubbing', () => {
     ['a publishable Stripe key and a plain word after sk_', `pk_live_${'a'.repeat(24)} and task_list_items`],
     ['a short password field', '{"password":"","token_count":12}'],
     ['identifiers that start like a key', 'npm_config_cache, AIzaWord, eyJustAWord, signature=abc'],
+    ['a tool schema and a URL with an @ in its path', '{"$schema":"http://json-schema.org/draft-07/schema#","see":"https://h.example/@team"}'],
   ])('leaves %s alone', (_what, text) => {
     expect(scrub(text)).toBe(text);
   });

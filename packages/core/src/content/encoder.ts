@@ -27,6 +27,11 @@ export interface ContentOptions {
 
 export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 16_384;
 
+type Encoded = { text: string; truncated: boolean };
+
+/** Encodings remembered, newest last: a value comes back while its run is still ending. */
+const RECENT_ENCODINGS = 8;
+
 /** Turns captured values into bounded, scrubbed attribute strings. */
 export class ContentEncoder {
   readonly capture: boolean;
@@ -36,10 +41,13 @@ export class ContentEncoder {
   readonly #excluded: ReadonlySet<string> | undefined;
   /**
    * The same objects are captured several times (a model call's messages are also its agent's
-   * and its run's input): each is encoded once. Only without a redaction hook, whose answer may
-   * depend on where the value goes.
+   * and its run's input), close together: the last few encodings are kept, by identity, so each
+   * is usually encoded once. Only without a redaction hook, whose answer may depend on where the
+   * value goes. A short list, not a WeakMap: most values are new, and a WeakMap entry per value
+   * costs more than encoding a small one.
    */
-  readonly #encoded = new WeakMap<object, { text: string; truncated: boolean }>();
+  readonly #recentValues: object[] = [];
+  readonly #recentEncodings: Encoded[] = [];
 
   constructor(options: ContentOptions = {}) {
     this.capture = options.captureContent ?? true;
@@ -60,7 +68,7 @@ export class ContentEncoder {
    * Encodes one value: redaction hook, then bounded JSON (strings within the limit are kept as
    * they are), then credential scrubbing. Returns undefined for absent values.
    */
-  encode(value: unknown, site: RedactionSite): { text: string; truncated: boolean } | undefined {
+  encode(value: unknown, site: RedactionSite): Encoded | undefined {
     let kept = value;
     if (this.#redact) {
       try {
@@ -72,15 +80,26 @@ export class ContentEncoder {
     }
     if (kept === undefined || kept === null) return undefined;
     const cacheable = typeof kept === 'object' && !this.#redact;
-    const cached = cacheable ? this.#encoded.get(kept) : undefined;
-    if (cached) return cached;
+    if (cacheable) {
+      const index = this.#recentValues.indexOf(kept);
+      if (index >= 0) return this.#recentEncodings[index];
+    }
     const encoded =
       typeof kept === 'string' && kept.length <= this.maxLength
         ? { text: kept, truncated: false }
         : boundedJson(kept, { maxLength: this.maxLength });
     const result = { text: this.#scrub(encoded.text), truncated: encoded.truncated };
-    if (cacheable) this.#encoded.set(kept, result);
+    if (cacheable) this.#remember(kept, result);
     return result;
+  }
+
+  #remember(value: object, encoded: Encoded): void {
+    if (this.#recentValues.length === RECENT_ENCODINGS) {
+      this.#recentValues.shift();
+      this.#recentEncodings.shift();
+    }
+    this.#recentValues.push(value);
+    this.#recentEncodings.push(encoded);
   }
 
   /** Scrubs a short non-content string (names, ids, error messages). */

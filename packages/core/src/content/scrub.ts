@@ -54,10 +54,11 @@ export const DEFAULT_SECRET_PATTERNS: readonly RegExp[] = [
 
 /**
  * Something every default shape contains: text without any of these is returned at once, which
- * is most text, at the cost of one simple scan.
+ * is most text, at the cost of one simple scan. A URL only triggers with an `@` in its authority:
+ * JSON schemas of tools all hold `"$schema":"http://…"`.
  */
 const DEFAULT_TRIGGER =
-  /s(?:k-|ecret|ig=|haredaccesskey)|b(?:earer|asic)|a(?:kia|sia|iza|ccountkey|pi[_-]?key|ccess[_-]?token|uth[_-]?token)|p(?:rivate key|ypi-|assw)|:\/\/|gh[pousr]_|xox|hooks\.slack|[sr]k_(?:live|test)_|eyj|npm_/i;
+  /s(?:k-|ecret|ig=|haredaccesskey)|b(?:earer|asic)|a(?:kia|sia|iza|ccountkey|pi[_-]?key|ccess[_-]?token|uth[_-]?token)|p(?:rivate key|ypi-|assw)|:\/\/[^/\s@"\\]+@|gh[pousr]_|xox|hooks\.slack|[sr]k_(?:live|test)_|eyj|npm_/i;
 
 const URL_CREDENTIALS = /^:\/\/[^@]*@$/;
 

@@ -49,9 +49,9 @@ export function mapSpanData(
     case 'agent':
       return mapAgent(data, attributes, derived);
     case 'generation':
-      return mapGeneration(data, attributes);
+      return mapGeneration(data, attributes, derived.exchange);
     case 'response':
-      return mapResponse(data, attributes);
+      return mapResponse(data, attributes, derived.exchange);
     case 'function':
       return mapFunction(data, attributes, derived);
     case 'mcp_tools':

@@ -30,9 +30,6 @@ export interface ModelExchange {
   toolCalls: RequestedToolCall[];
 }
 
-/** Each span's messages are converted once, for the span itself and for its agent. */
-const exchanges = new WeakMap<GenerationSpanData | ResponseSpanData, ModelExchange | undefined>();
-
 const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
 
 const chatName = (model: unknown): string =>
@@ -50,8 +47,15 @@ function setRequestSettings(attributes: SpanAttributes, settings: Record<string,
   attributes.number(GEN_AI.REQUEST_MAX_TOKENS, settings.max_tokens ?? settings.max_output_tokens);
 }
 
-/** Chat Completions path. The first output item is the whole completion. */
-export function mapGeneration(data: GenerationSpanData, attributes: SpanAttributes): string {
+/**
+ * Chat Completions path. The first output item is the whole completion. `exchange` is the span's
+ * converted messages, when the caller already has them (it passes them on to the agent too).
+ */
+export function mapGeneration(
+  data: GenerationSpanData,
+  attributes: SpanAttributes,
+  exchange: ModelExchange | undefined = modelExchange(data),
+): string {
   setCommon(attributes);
   attributes.set(GEN_AI.REQUEST_MODEL, data.model);
   setRequestSettings(attributes, data.model_config);
@@ -67,14 +71,17 @@ export function mapGeneration(data: GenerationSpanData, attributes: SpanAttribut
   }
   // A successful Chat Completions span has no `usage`: the counts are in the completion.
   setUsage(attributes, data.usage ?? completion?.usage);
-  const exchange = modelExchange(data);
   attributes.content(GEN_AI.INPUT_MESSAGES, exchange?.input);
   attributes.content(GEN_AI.OUTPUT_MESSAGES, exchange?.output);
   return chatName(data.model);
 }
 
-/** Responses API path. */
-export function mapResponse(data: ResponseSpanData, attributes: SpanAttributes): string {
+/** Responses API path; `exchange` as for `mapGeneration`. */
+export function mapResponse(
+  data: ResponseSpanData,
+  attributes: SpanAttributes,
+  exchange: ModelExchange | undefined = modelExchange(data),
+): string {
   setCommon(attributes);
   const response = asRecord(data._response);
   const model = response?.model;
@@ -88,21 +95,13 @@ export function mapResponse(data: ResponseSpanData, attributes: SpanAttributes):
     attributes.content(GEN_AI.SYSTEM_INSTRUCTIONS, systemInstructions(response.instructions));
     attributes.content(GEN_AI.TOOL_DEFINITIONS, toolDefinitions(response.tools));
   }
-  const exchange = modelExchange(data);
   attributes.content(GEN_AI.INPUT_MESSAGES, exchange?.input);
   attributes.content(GEN_AI.OUTPUT_MESSAGES, exchange?.output);
   return chatName(model);
 }
 
-/** The exchange of a model span, for the span, its agent and its tool spans. Never throws. */
+/** The exchange of a model span, for the span, its agent and its tool spans. */
 export function modelExchange(data: GenerationSpanData | ResponseSpanData): ModelExchange | undefined {
-  if (exchanges.has(data)) return exchanges.get(data);
-  const exchange = convertExchange(data);
-  exchanges.set(data, exchange);
-  return exchange;
-}
-
-function convertExchange(data: GenerationSpanData | ResponseSpanData): ModelExchange | undefined {
   if (data.type === 'response') {
     const response = asRecord(data._response);
     const input = data._input === undefined ? undefined : nonEmpty(responsesMessages(data._input));

@@ -1,3 +1,4 @@
+import type { ModelExchange } from './model.js';
 import type { SpanAttributes } from './span-attributes.js';
 
 /**
@@ -12,6 +13,8 @@ export interface DerivedContent {
   agentName?: string;
   /** Tool call id of a function span, matched from the model output that asked for it. */
   toolCallId?: string;
+  /** A model span's messages, converted once for the span and for its agent. */
+  exchange?: ModelExchange;
 }
 
 /** Fills `attributes` from span data and returns the span name. */
