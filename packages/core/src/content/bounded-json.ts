@@ -57,6 +57,11 @@ export function boundedJson(value: unknown, options: BoundedJsonOptions): Bounde
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxLength = Math.max(options.maxLength, CLOSING_RESERVE * 4);
   let budget = maxLength - CLOSING_RESERVE;
+  // Most captured values are plain data that fits: written at once, as the writer would.
+  if (typeof value === 'object' && value !== null) {
+    const plain = plainJsonText(value, budget, maxDepth);
+    if (plain !== undefined) return { text: plain, truncated: false };
+  }
   // Markers and closing brackets written after the budget runs out can overshoot it a little
   // in deeply nested values; in that rare case, write again with the overshoot taken off.
   for (;;) {

@@ -31,6 +31,8 @@ type Encoded = { text: string; truncated: boolean };
 
 /** Encodings remembered, newest last: a value comes back while its run is still ending. */
 const RECENT_ENCODINGS = 8;
+/** Encodings remembered by key, per attribute: a few agents' instructions and tools. */
+const KEYED_ENCODINGS = 16;
 
 /** Turns captured values into bounded, scrubbed attribute strings. */
 export class ContentEncoder {
@@ -48,6 +50,8 @@ export class ContentEncoder {
    */
   readonly #recentValues: object[] = [];
   readonly #recentEncodings: Encoded[] = [];
+  /** Per attribute, by key; null for a value that encoded to nothing. */
+  readonly #keyed = new Map<string, Map<string, Encoded | null>>();
 
   constructor(options: ContentOptions = {}) {
     this.capture = options.captureContent ?? true;
@@ -91,6 +95,24 @@ export class ContentEncoder {
     const result = { text: this.#scrub(encoded.text), truncated: encoded.truncated };
     if (cacheable) this.#remember(kept, result);
     return result;
+  }
+
+  /**
+   * As `encode`, for a value built from `key` alone: every model call of an agent brings the same
+   * instructions and tools, in new objects. Their encoding is kept under the key (for a few keys
+   * per attribute), so building, bounding and scrubbing them is done once. Without a key, or with
+   * a redaction hook, it is `encode(build(), site)`.
+   */
+  encodeKeyed(key: string | undefined, build: () => unknown, site: RedactionSite): Encoded | undefined {
+    if (key === undefined || this.#redact || key.length > this.maxLength * 4) return this.encode(build(), site);
+    let byKey = this.#keyed.get(site.attribute);
+    if (!byKey) this.#keyed.set(site.attribute, (byKey = new Map()));
+    const cached = byKey.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const encoded = this.encode(build(), site);
+    if (byKey.size === KEYED_ENCODINGS) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, encoded ?? null);
+    return encoded;
   }
 
   #remember(value: object, encoded: Encoded): void {

@@ -92,8 +92,13 @@ export function mapResponse(
     setRequestSettings(attributes, response);
     if (typeof response.status === 'string') attributes.set(GEN_AI.RESPONSE_FINISH_REASONS, [response.status]);
     setUsage(attributes, response.usage);
-    attributes.content(GEN_AI.SYSTEM_INSTRUCTIONS, systemInstructions(response.instructions));
-    attributes.content(GEN_AI.TOOL_DEFINITIONS, toolDefinitions(response.tools));
+    const { instructions, tools } = response;
+    attributes.keyedContent(
+      GEN_AI.SYSTEM_INSTRUCTIONS,
+      () => (typeof instructions === 'string' ? instructions : undefined),
+      () => systemInstructions(instructions),
+    );
+    attributes.keyedContent(GEN_AI.TOOL_DEFINITIONS, () => jsonKey(tools), () => toolDefinitions(tools));
   }
   attributes.content(GEN_AI.INPUT_MESSAGES, exchange?.input);
   attributes.content(GEN_AI.OUTPUT_MESSAGES, exchange?.output);
@@ -111,6 +116,19 @@ export function modelExchange(data: GenerationSpanData | ResponseSpanData): Mode
   const completion = asRecord(data.output?.[0]);
   if (!completion) return input ? { input, output: undefined, toolCalls: [] } : undefined;
   return { input, output: nonEmpty(chatOutputMessages(completion)), toolCalls: chatToolCalls(chatMessages(completion)) };
+}
+
+/**
+ * The JSON of a value, as a cache key: exact for the wire data a response echoes (its tools);
+ * undefined when it has no JSON.
+ */
+function jsonKey(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function chatChoices(completion: Record<string, unknown>): Record<string, unknown>[] {

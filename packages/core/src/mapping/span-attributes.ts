@@ -36,6 +36,16 @@ export class SpanAttributes {
     this.encoded(key, value);
   }
 
+  /**
+   * Captured content that follows from a key alone (an agent's instructions, its tools): encoded
+   * once per key. Neither function runs when the content is not captured; `build` runs only for
+   * a key not encoded yet.
+   */
+  keyedContent(key: string, cacheKey: () => string | undefined, build: () => unknown): void {
+    if (!this.encoder.captures(key)) return;
+    this.#set(key, this.encoder.encodeKeyed(cacheKey(), build, { spanType: this.spanType, attribute: key }));
+  }
+
   /** Structured data that is not conversation content (metadata, model settings): always kept,
    * but bounded and scrubbed like content. */
   data(key: string, value: unknown): void {
@@ -52,7 +62,10 @@ export class SpanAttributes {
   }
 
   private encoded(key: string, value: unknown): void {
-    const encoded = this.encoder.encode(value, { spanType: this.spanType, attribute: key });
+    this.#set(key, this.encoder.encode(value, { spanType: this.spanType, attribute: key }));
+  }
+
+  #set(key: string, encoded: { text: string; truncated: boolean } | undefined): void {
     if (!encoded) return;
     this.values[key] = encoded.text;
     if (encoded.truncated) (this.#truncated ??= []).push(key);
