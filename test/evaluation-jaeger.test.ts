@@ -122,9 +122,9 @@ describe('feedback over OTLP', () => {
   });
 
   it('says what to set when neither MLflow nor an OTLP endpoint is configured', async () => {
-    const { logFeedback } = await import('@agents-tracing/evaluation');
-    await expect(logFeedback('trace_' + 'ab'.repeat(16), { name: 'x', value: 1 }, { env: {} })).rejects.toThrow(
-      /set MLFLOW_TRACKING_URI for MLflow, OTEL_EXPORTER_OTLP_ENDPOINT for an OTLP backend/,
-    );
+    const { logFeedback, NoAssessmentBackendError } = await import('@agents-tracing/evaluation');
+    const failure = logFeedback('trace_' + 'ab'.repeat(16), { name: 'x', value: 1 }, { env: {} });
+    await expect(failure).rejects.toThrow(/set MLFLOW_TRACKING_URI for MLflow, OTEL_EXPORTER_OTLP_ENDPOINT for an OTLP backend/);
+    await expect(failure).rejects.toBeInstanceOf(NoAssessmentBackendError);
   });
 });

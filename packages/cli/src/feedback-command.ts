@@ -5,6 +5,7 @@ import {
   InvalidTraceIdError,
   logExpectation,
   logFeedback,
+  NoAssessmentBackendError,
   OtlpConfigError,
   OtlpFeedbackError,
   TraceNotFoundError,
@@ -56,7 +57,7 @@ export async function feedbackCommand(args: FeedbackArgs, env: NodeJS.ProcessEnv
       : `logged ${logged.kind} ${logged.name}=${JSON.stringify(logged.value)} on trace ${logged.traceId} (${whereStored(logged)})`;
     return { output, exitCode: EXIT.OK };
   } catch (error) {
-    const known = [TraceNotFoundError, InvalidAssessmentError, InvalidTraceIdError, MlflowError, OtlpFeedbackError, OtlpConfigError].some((type) => error instanceof type);
+    const known = [TraceNotFoundError, NoAssessmentBackendError, InvalidAssessmentError, InvalidTraceIdError, MlflowError, OtlpFeedbackError, OtlpConfigError].some((type) => error instanceof type);
     if (known) throw new CliError((error as Error).message);
     throw error;
   }

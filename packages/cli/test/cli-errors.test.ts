@@ -130,6 +130,18 @@ describe('agents-tracing with bad input', () => {
     await expectMessage(['verify', TRACE, '--from', 'mlflow', '--mlflow-uri', closedUrl, '--wait', '0.3'], 2, /could not reach MLflow at .* is `mlflow server` running\?/);
   });
 
+  it('feedback with neither MLflow nor an OTLP endpoint configured', async () => {
+    await expectMessage(
+      ['feedback', TRACE, '--name', 'helpful', '--value', 'true'],
+      2,
+      /no backend to send the feedback to: set MLFLOW_TRACKING_URI for MLflow, OTEL_EXPORTER_OTLP_ENDPOINT for an OTLP backend/,
+    );
+  });
+
+  it('an expectation with no MLflow server configured', async () => {
+    await expectMessage(['feedback', TRACE, '--name', 'answer', '--value', 'Paris', '--expectation'], 2, /no MLflow server to send the assessment to: set MLFLOW_TRACKING_URI/);
+  });
+
   it('--digest that is not a digest is a usage error', async () => {
     await expectMessage(['verify', TRACE, '--file', tracePath, '--digest', 'xyz'], 2, /^agents-tracing: --digest takes the 64 hex characters of a digest, not "xyz"$/);
   });

@@ -89,6 +89,11 @@ export class TraceNotFoundError extends Error {
   override name = 'TraceNotFoundError';
 }
 
+/** Neither MLflow nor an OTLP endpoint is configured: there is nowhere to send the assessment. */
+export class NoAssessmentBackendError extends Error {
+  override name = 'NoAssessmentBackendError';
+}
+
 export { InvalidAssessmentError };
 
 const DEFAULT_WAIT_MILLIS = 10_000;
@@ -107,7 +112,7 @@ export async function logFeedback(traceId: string, feedback: Feedback, options: 
   const toMlflow = mlflowOption ?? Boolean(options.trackingUri || env.MLFLOW_TRACKING_URI?.trim());
   const otlp = otlpOption ?? isOtlpConfigured(env);
   if (!toMlflow && !otlp) {
-    throw new TraceNotFoundError(
+    throw new NoAssessmentBackendError(
       'no backend to send the feedback to: set MLFLOW_TRACKING_URI for MLflow, OTEL_EXPORTER_OTLP_ENDPOINT for an OTLP backend (Jaeger, a collector), or both',
     );
   }
@@ -265,7 +270,7 @@ export class AssessmentWriter {
   constructor(options: AssessmentOptions & { client?: MlflowClient } = {}) {
     const { env = process.env, waitForTraceMillis, retryForMillis, client, ...connection } = options;
     if (!client && !connection.trackingUri && !env.MLFLOW_TRACKING_URI?.trim()) {
-      throw new TraceNotFoundError(
+      throw new NoAssessmentBackendError(
         'no MLflow server to send the assessment to: set MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN or ' +
           'MLFLOW_TRACKING_USERNAME/PASSWORD if it needs them), or pass trackingUri',
       );

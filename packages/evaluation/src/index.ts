@@ -6,6 +6,7 @@ export {
   getAssessments,
   AssessmentWriter,
   TraceNotFoundError,
+  NoAssessmentBackendError,
   InvalidAssessmentError,
   type Feedback,
   type Expectation,
