@@ -137,13 +137,23 @@ function contentSection(runs: readonly RunResult[]): string {
     const off = perSpanOf(rows, 'ours-content-off', key);
     return on === undefined || off === undefined || off <= 0 ? '—' : fixed(on / off, 2);
   };
-  const rows = runs.map((r) => [`(${r.workload})`, over(r.rows, 'processorPerSpanUs'), over(r.rows, 'overheadPerSpanUs')]);
+  const added = (rows: RunResult['rows']) => {
+    const on = perSpanOf(rows, 'ours', 'processorPerSpanUs');
+    const off = perSpanOf(rows, 'ours-content-off', 'processorPerSpanUs');
+    return on === undefined || off === undefined ? '—' : usValue(on - off);
+  };
+  const rows = runs.map((r) => [
+    `(${r.workload})`,
+    over(r.rows, 'processorPerSpanUs'),
+    added(r.rows),
+    over(r.rows, 'overheadPerSpanUs'),
+  ]);
   return [
     '## Content on against off',
     '',
-    "Overhead per span of ours recording content (the default: messages converted into the GenAI conventions' format, bounded and scrubbed) divided by ours with `captureContent: false`, same run: what recording the conversation costs.",
+    "Overhead per span of ours recording content (the default: messages converted into the GenAI conventions' format, bounded and scrubbed) divided by ours with `captureContent: false`, same run, and the processor time it adds: what recording the conversation costs.",
     '',
-    table(['workload', 'processor time: content ÷ off', 'end to end: content ÷ off'], rows),
+    table(['workload', 'processor time: content ÷ off', 'processor time added per span, µs', 'end to end: content ÷ off'], rows),
   ].join('\n');
 }
 
