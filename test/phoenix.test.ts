@@ -5,7 +5,7 @@
  * AGENT spans with their input and output; the UI (headless Chromium) shows them. Takes the
  * screenshots docs/images/phoenix-chat.png and phoenix-tool.png (with UPDATE_SCREENSHOTS=1).
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtlpSpanExporter } from '@agents-tracing/exporter-otlp';
 import { AGENTS, GEN_AI, walkSpanTree, type SpanTreeNode } from '@agents-tracing/processor';
@@ -20,6 +20,7 @@ import { startTracedDemo, type RecordedDemoRun, type TracedDemo } from './suppor
 const PROJECT = 'agents-demo';
 const FIRST_LOAD_MS = 60_000;
 const STEP_MS = 20_000;
+const SELECT_MS = 60_000;
 
 let phoenix: PhoenixServer;
 let demo: TracedDemo;
@@ -163,6 +164,23 @@ describe.each<[DemoCase, boolean]>([
 
 const visibleText = (page: Page, text: string) => page.getByText(text, { exact: false }).filter({ visible: true }).first();
 
+/**
+ * Selects a span in the trace tree until its details show `text`. On a busy machine a click can land
+ * while Phoenix re-renders the tree and be lost, or the details can take long to load: click again.
+ */
+async function selectSpan(page: Page, span: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + SELECT_MS;
+  for (;;) {
+    await span.click();
+    try {
+      await visibleText(page, text).waitFor({ timeout: Math.min(STEP_MS / 4, Math.max(deadline - Date.now(), 1)) });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+  }
+}
+
 it('opens the printed link in Phoenix’s UI: a model call’s conversation, a tool’s arguments and result, an agent’s input and output', { timeout: 180_000 }, async () => {
   const { run } = await runIntoPhoenix('weather', false);
   const url = phoenixTraceUrl(phoenix.url, run.result.traceId);
@@ -176,8 +194,7 @@ it('opens the printed link in Phoenix’s UI: a model call’s conversation, a t
   // The last model call: system prompt, question, the tool calls by name, their results, the answer.
   const chats = page.getByText(ofType(run, 'response').at(-1)!.name, { exact: true }).filter({ visible: true });
   await chats.first().waitFor({ timeout: FIRST_LOAD_MS });
-  await chats.last().click();
-  await visibleText(page, INSTRUCTIONS.weather).waitFor({ timeout: STEP_MS });
+  await selectSpan(page, chats.last(), INSTRUCTIONS.weather);
   await visibleText(page, DEMO_PROMPTS.weather).waitFor({ timeout: STEP_MS });
   for (const tool of tools) {
     await visibleText(page, `${String(tool.attributes[GEN_AI.TOOL_NAME])}({`).waitFor({ timeout: STEP_MS });
@@ -187,15 +204,13 @@ it('opens the printed link in Phoenix’s UI: a model call’s conversation, a t
   await page.screenshot({ path: screenshotPath('phoenix-chat.png') });
 
   // A tool: its name, parameters and result.
-  await page.getByText('execute_tool get_weather', { exact: true }).filter({ visible: true }).first().click();
-  await visibleText(page, 'Tool: get_weather').waitFor({ timeout: STEP_MS });
+  await selectSpan(page, page.getByText('execute_tool get_weather', { exact: true }).filter({ visible: true }).first(), 'Tool: get_weather');
   await visibleText(page, '"city": "Paris"').waitFor({ timeout: STEP_MS });
   await visibleText(page, 'Sunny, 21°C in Paris').waitFor({ timeout: STEP_MS });
   await page.screenshot({ path: screenshotPath('phoenix-tool.png') });
 
   // An agent: the conversation it was given and its answer, among the span's attributes.
-  await page.getByText('invoke_agent Weather agent', { exact: true }).filter({ visible: true }).first().click();
-  await visibleText(page, 'llm.input_messages.0.message.content').waitFor({ timeout: STEP_MS });
+  await selectSpan(page, page.getByText('invoke_agent Weather agent', { exact: true }).filter({ visible: true }).first(), 'llm.input_messages.0.message.content');
   const text = await page.locator('body').innerText();
   expect(text).toContain(DEMO_PROMPTS.weather);
   expect(text).toContain(String(run.result.output));
