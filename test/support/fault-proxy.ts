@@ -69,6 +69,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('fault proxy has no port');
   const port = address.port;
+  // Refusing from the start: listen once for a port, then stop, as a backend that is down.
+  if (mode.kind === 'refuse') await new Promise<void>((resolve) => server.close(() => resolve()));
   const destroyAll = (): void => {
     for (const socket of sockets) socket.destroy();
   };

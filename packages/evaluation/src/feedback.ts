@@ -128,8 +128,8 @@ export async function logFeedback(traceId: string, feedback: Feedback, options: 
         )
       : Promise.resolve(undefined),
   ]);
-  if (stored.status === 'rejected') throw stored.reason;
-  if (sent.status === 'rejected') throw sent.reason;
+  if (stored.status === 'rejected') throw withDelivered(stored.reason, sent.status === 'fulfilled' ? sent.value : undefined, 'otlp');
+  if (sent.status === 'rejected') throw withDelivered(sent.reason, stored.value?.assessmentId, 'mlflow');
   const evaluationSpanId = sent.value;
   const logged = stored.value ?? {
     assessmentId: evaluationSpanId as string,
@@ -142,6 +142,19 @@ export async function logFeedback(traceId: string, feedback: Feedback, options: 
     metadata: input.metadata ?? {},
   };
   return evaluationSpanId === undefined ? logged : { ...logged, evaluationSpanId };
+}
+
+/**
+ * When one backend took the feedback and the other did not, the error says which one has it and how
+ * to send it to the other alone, so that trying again does not store it twice.
+ */
+function withDelivered(error: unknown, deliveredId: string | undefined, delivered: 'mlflow' | 'otlp'): unknown {
+  if (deliveredId === undefined || !(error instanceof Error)) return error;
+  error.message +=
+    delivered === 'mlflow'
+      ? ` It is stored in MLflow as assessment ${deliveredId}: to send it over OTLP alone, log it again with \`mlflow: false\` (on the command line: with MLFLOW_TRACKING_URI unset).`
+      : ` It was sent over OTLP as evaluation span ${deliveredId}: to store it in MLflow alone, log it again with \`otlp: false\` (on the command line: with the OTEL_EXPORTER_OTLP_ endpoint variables unset).`;
+  return error;
 }
 
 /** Logs what the right answer was (ground truth) on a trace. */
