@@ -272,6 +272,19 @@ describe.concurrent('with a backend that never answers, every exit path ends wit
       expect(counts.unconfirmed).toBeGreaterThan(0);
     }));
 
+  it('calls shutdown() with OTLP over gRPC: the process ends as soon as it resolves', () =>
+    slot(async () => {
+      const child = start({ otlpEndpoint: never.otlpEndpoint!.replace('/v1/traces', ''), otlpProtocol: 'grpc', end: 'shutdown' });
+      await child.waitFor(RUN_LINE, 60_000);
+      const ran = Date.now();
+      const exit = await exitAfter(child, /^shut down$/m, 'gRPC backend never answers, after shutdown() resolved');
+      expect(exit.code).toBe(0);
+      expect(exit.millis).toBeLessThan(1_000);
+      expect(Date.now() - ran).toBeLessThan(BUDGET_MS + SLACK_MS);
+      const [, stats] = (await child.waitFor(/^stats (.*)$/m, 1))!;
+      expect(JSON.parse(stats!)).toMatchObject({ pending: 0 });
+    }));
+
   it('calls forceFlush() and then shutdown(): both share one budget', () =>
     slot(async () => {
       const child = start({ ...never, end: 'flush-shutdown' });

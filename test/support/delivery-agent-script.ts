@@ -15,8 +15,9 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 
 export interface ScriptConfig {
-  /** OTLP/HTTP traces URL (`…/v1/traces`). */
+  /** OTLP/HTTP traces URL (`…/v1/traces`), or with `otlpProtocol: 'grpc'` the collector's `http://host:port`. */
   otlpEndpoint: string;
+  otlpProtocol?: 'grpc' | 'http/protobuf';
   mlflow?: { trackingUri: string; experimentId: string };
   serviceName?: string;
   spoolDir?: string;
@@ -49,7 +50,7 @@ const CASES: DemoCase[] = ['weather', 'travel', 'injection'];
 
 const tracing = await setupAgentTracing({
   serviceName: config.serviceName ?? 'delivery-script',
-  otlp: { endpoint: config.otlpEndpoint },
+  otlp: { endpoint: config.otlpEndpoint, ...(config.otlpProtocol ? { protocol: config.otlpProtocol } : {}) },
   ...(config.mlflow ? { mlflow: config.mlflow } : {}),
   ...(config.spoolDir ? { spoolDir: config.spoolDir } : {}),
   ...(config.delivery ? { delivery: config.delivery } : {}),

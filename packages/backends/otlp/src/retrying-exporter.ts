@@ -26,7 +26,7 @@ export interface RetryingExporterOptions extends RetryOptions {
 /**
  * Wraps any SpanExporter so a batch that fails with a retryable error is sent again, with
  * exponential backoff and full jitter, until it succeeds, fails for good, or the retry budget is
- * spent. shutdown() cuts every wait short, so it never waits for a backoff.
+ * spent. shutdown() cuts every wait short, so it never waits for a backoff or for a request.
  */
 export function withRetries(exporter: SpanExporter, options: RetryingExporterOptions): SpanExporter {
   return new RetryingSpanExporter(exporter, options);
@@ -65,10 +65,11 @@ class RetryingSpanExporter implements SpanExporter {
     await this.inner.forceFlush?.();
   }
 
+  /** Cuts backoff waits short and shuts the inner exporter down, which aborts what it still has out. */
   async shutdown(): Promise<void> {
     this.stopping.abort();
-    await Promise.all(this.inFlight);
     await this.inner.shutdown();
+    await Promise.all(this.inFlight);
   }
 
   private async exportWithRetries(spans: ReadableSpan[]): Promise<ExportResult> {

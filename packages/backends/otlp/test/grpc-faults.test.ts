@@ -197,6 +197,32 @@ describe('gRPC exporter against a loopback collector', () => {
   });
 });
 
+describe('gRPC exporter compression', () => {
+  it('with OTEL_EXPORTER_OTLP_COMPRESSION=gzip the collector still gets every span', async () => {
+    const server = await collector();
+    const { exporter } = exporterFor({ endpoint: `http://127.0.0.1:${server.port}` }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' });
+    expect((await exportAsync(exporter, makeSpans(2, 'zipped'))).code).toBe(ExportResultCode.SUCCESS);
+    expect(countContaining(server.accepted, 'zipped-1')).toBe(1);
+  });
+});
+
+describe('gRPC exporter shutdown', () => {
+  it('cancels a call the collector never answers: shutdown() returns at once and the batch fails as aborted', async () => {
+    const server = await collector({ answers: ['never'] });
+    const { exporter } = exporterFor({ endpoint: `http://127.0.0.1:${server.port}`, timeoutMillis: 60_000 });
+    const pending = exportAsync(exporter, makeSpans(1, 'held'));
+    await expect.poll(() => server.requests.length).toBe(1);
+
+    const started = performance.now();
+    await exporter.shutdown();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const result = await pending;
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error?.message).toMatch(/was still waiting for an answer when the exporter shut down, and was aborted/);
+    expect(exporter.getStats()).toMatchObject({ exportedSpans: 0, failedSpans: 1 });
+  });
+});
+
 function tlsServerCredentials(options: { requireClientCertificate?: boolean } = {}): grpc.ServerCredentials {
   return grpc.ServerCredentials.createSsl(
     fixture('ca.crt'),

@@ -3,8 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const raw = (buffer: Buffer) => buffer;
 
-/** A gRPC status to answer with, or 'ok'. */
-export type GrpcAnswer = grpc.status | 'ok';
+/** A gRPC status to answer with, 'ok', or 'never' (the call is held until the client gives up). */
+export type GrpcAnswer = grpc.status | 'ok' | 'never';
 
 export interface GrpcCollector {
   port: number;
@@ -49,6 +49,7 @@ export async function startGrpcCollector(options: GrpcCollectorOptions = {}): Pr
       requests.push(call.request);
       metadata.push(call.metadata);
       const answer = answers.shift() ?? 'ok';
+      if (answer === 'never') return;
       if (answer === 'ok') {
         accepted.push(call.request);
         callback(null, Buffer.alloc(0)); // an empty ExportTraceServiceResponse
