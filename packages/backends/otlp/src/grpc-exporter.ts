@@ -85,8 +85,10 @@ export class OtlpGrpcExporter implements SpanExporter {
 
   #send(body: Buffer, resultCallback: (result: ExportResult) => void): void {
     let finish!: () => void;
+    let finished = false;
     const done = new Promise<void>((resolve) => (finish = resolve));
     const call = this.#client.makeUnaryRequest(EXPORT_PATH, raw, raw, body, this.#metadata, { deadline: Date.now() + this.#timeoutMillis }, (error) => {
+      finished = true;
       this.#inFlight.delete(call);
       finish();
       if (!error) {
@@ -97,7 +99,7 @@ export class OtlpGrpcExporter implements SpanExporter {
         resultCallback({ code: ExportResultCode.FAILED, error });
       }
     });
-    this.#inFlight.set(call, done);
+    if (!finished) this.#inFlight.set(call, done);
   }
 }
 

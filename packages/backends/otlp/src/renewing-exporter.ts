@@ -12,7 +12,8 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 export class RenewingExporter implements SpanExporter {
   private current: SpanExporter;
   private generation = 0;
-  private readonly retiring = new Set<Promise<void>>();
+  /** Retired exporters, with their shutdown once it started. */
+  private readonly retiring = new Map<SpanExporter, Promise<void> | undefined>();
 
   constructor(
     private readonly create: () => SpanExporter,
@@ -36,16 +37,32 @@ export class RenewingExporter implements SpanExporter {
     return this.current.forceFlush?.() ?? Promise.resolve();
   }
 
+  /** Shuts the current exporter and the retiring ones down at once: what they still have out is aborted. */
   async shutdown(): Promise<void> {
-    await Promise.all([this.current.shutdown(), ...this.retiring]);
+    const retiring = [...this.retiring.keys()].map((exporter) => this.close(exporter));
+    await Promise.all([this.current.shutdown(), ...retiring]);
   }
 
   private renew(): void {
     const retired = this.current;
     this.generation++;
     this.current = this.create();
-    const retiring = retired.shutdown().catch(() => undefined);
-    this.retiring.add(retiring);
-    void retiring.finally(() => this.retiring.delete(retiring));
+    // Its batches still out finish on it (its shutdown would abort them); then it closes.
+    this.retiring.set(retired, undefined);
+    void Promise.resolve()
+      .then(() => retired.forceFlush?.())
+      .catch(() => undefined)
+      .then(() => this.close(retired))
+      .finally(() => this.retiring.delete(retired));
+  }
+
+  /** A retiring exporter's shutdown, started once. */
+  private close(exporter: SpanExporter): Promise<void> {
+    let closing = this.retiring.get(exporter);
+    if (closing === undefined) {
+      closing = exporter.shutdown().catch(() => undefined);
+      this.retiring.set(exporter, closing);
+    }
+    return closing;
   }
 }

@@ -197,6 +197,20 @@ describe('gRPC exporter against a loopback collector', () => {
   });
 });
 
+describe('gRPC exporter renewal', () => {
+  it('a batch still out on a channel that is renewed finishes there: both batches delivered once', async () => {
+    const server = await collector({ answers: ['late', grpc.status.UNAVAILABLE] });
+    const { exporter } = exporterFor({ endpoint: `http://127.0.0.1:${server.port}` });
+    const held = exportAsync(exporter, makeSpans(1, 'held'));
+    await expect.poll(() => server.requests.length).toBe(1);
+    const renewing = exportAsync(exporter, makeSpans(1, 'renewing'));
+    const results = await Promise.all([held, renewing]);
+    expect(results.map((result) => result.code)).toEqual([ExportResultCode.SUCCESS, ExportResultCode.SUCCESS]);
+    expect(countContaining(server.accepted, 'held-0')).toBe(1);
+    expect(countContaining(server.accepted, 'renewing-0')).toBe(1);
+  });
+});
+
 describe('gRPC exporter compression', () => {
   it('with OTEL_EXPORTER_OTLP_COMPRESSION=gzip the collector still gets every span', async () => {
     const server = await collector();

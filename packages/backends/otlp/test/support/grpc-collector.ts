@@ -3,8 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const raw = (buffer: Buffer) => buffer;
 
-/** A gRPC status to answer with, 'ok', or 'never' (the call is held until the client gives up). */
-export type GrpcAnswer = grpc.status | 'ok' | 'never';
+/**
+ * A gRPC status to answer with, 'ok', 'late' (OK after 300 ms), or 'never' (the call is held until
+ * the client gives up).
+ */
+export type GrpcAnswer = grpc.status | 'ok' | 'late' | 'never';
+
+const LATE_MS = 300;
 
 export interface GrpcCollector {
   port: number;
@@ -50,9 +55,13 @@ export async function startGrpcCollector(options: GrpcCollectorOptions = {}): Pr
       metadata.push(call.metadata);
       const answer = answers.shift() ?? 'ok';
       if (answer === 'never') return;
-      if (answer === 'ok') {
-        accepted.push(call.request);
-        callback(null, Buffer.alloc(0)); // an empty ExportTraceServiceResponse
+      if (answer === 'ok' || answer === 'late') {
+        const accept = () => {
+          accepted.push(call.request);
+          callback(null, Buffer.alloc(0)); // an empty ExportTraceServiceResponse
+        };
+        if (answer === 'late') setTimeout(accept, LATE_MS);
+        else accept();
       } else {
         callback({ code: answer, details: `test collector answers ${grpc.status[answer]}` });
       }
