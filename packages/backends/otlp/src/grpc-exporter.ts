@@ -85,11 +85,13 @@ export class OtlpGrpcExporter implements SpanExporter {
 
   #send(body: Buffer, resultCallback: (result: ExportResult) => void): void {
     let finish!: () => void;
-    let finished = false;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    const call = this.#client.makeUnaryRequest(EXPORT_PATH, raw, raw, body, this.#metadata, { deadline: Date.now() + this.#timeoutMillis }, (error) => {
+    // Safe even if grpc-js answered before makeUnaryRequest returned.
+    let finished = false;
+    let call: GrpcJs.ClientUnaryCall | undefined;
+    call = this.#client.makeUnaryRequest(EXPORT_PATH, raw, raw, body, this.#metadata, { deadline: Date.now() + this.#timeoutMillis }, (error) => {
       finished = true;
-      this.#inFlight.delete(call);
+      if (call) this.#inFlight.delete(call);
       finish();
       if (!error) {
         resultCallback({ code: ExportResultCode.SUCCESS });
