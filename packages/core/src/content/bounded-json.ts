@@ -18,7 +18,18 @@ export interface BoundedJsonOptions {
   maxLength: number;
   /** Containers nested deeper than this are replaced by a marker. */
   maxDepth?: number;
+  /**
+   * Spans of a string (start, end) that a cut must not split, such as credentials: a cut that would
+   * fall inside one moves to its edge, so the whole span is left out. Searched within
+   * `KEEP_WHOLE_WINDOW` characters of each cut.
+   */
+  keepWhole?: SpanFinder;
 }
+
+export type SpanFinder = (text: string) => Iterable<readonly [start: number, end: number]>;
+
+/** How far from a cut spans that must stay whole are looked for: more than a 4096-bit RSA key in PEM. */
+export const KEEP_WHOLE_WINDOW = 8192;
 
 const DEFAULT_MAX_DEPTH = 32;
 /** Room kept for the closing brackets and the marker of a cut string. */
@@ -37,6 +48,7 @@ class Writer {
   constructor(
     readonly budget: number,
     readonly maxDepth: number,
+    readonly keepWhole: SpanFinder | undefined,
     readonly ancestors = new Set<object>(),
     /** Whether an array that does not fit keeps its end too. Only the outermost such array does,
      * which keeps the work bounded: each cut costs at most three passes over the budget. */
@@ -65,7 +77,7 @@ export function boundedJson(value: unknown, options: BoundedJsonOptions): Bounde
   // Markers and closing brackets written after the budget runs out can overshoot it a little
   // in deeply nested values; in that rare case, write again with the overshoot taken off.
   for (;;) {
-    const writer = new Writer(budget, maxDepth);
+    const writer = new Writer(budget, maxDepth, options.keepWhole);
     writeValue(writer, value, 0, false);
     const text = writer.parts.join('');
     if (text.length <= maxLength || budget <= 0) return { text, truncated: writer.truncated };
@@ -114,24 +126,42 @@ function writeString(w: Writer, value: string): void {
     return;
   }
   w.truncated = true;
-  w.push(cutString(value, Math.max(0, w.remaining - 2)));
+  w.push(cutString(value, Math.max(0, w.remaining - 2), w.keepWhole));
 }
 
 /** The start and the end of a string that does not fit in `room` characters, as JSON text. */
-function cutString(value: string, room: number): string {
+function cutString(value: string, room: number, keepWhole: SpanFinder | undefined): string {
   const mark = leftOutCharacters(value.length);
   const keepEnd = room >= MIN_ROOM_FOR_END;
   const keep = Math.max(0, room - mark.length);
   for (const expansion of [1, 6]) {
     const kept = Math.floor(keep / expansion);
-    const headLength = keepEnd ? Math.ceil(kept / 2) : kept;
-    const tailLength = keepEnd ? kept - headLength : 0;
+    let headLength = keepEnd ? Math.ceil(kept / 2) : kept;
+    let tailLength = keepEnd ? kept - headLength : 0;
+    if (keepWhole) {
+      headLength = cutOutside(value, headLength, keepWhole, 'start');
+      if (tailLength > 0) tailLength = value.length - cutOutside(value, value.length - tailLength, keepWhole, 'end');
+    }
     const head = JSON.stringify(value.slice(0, headLength)).slice(1, -1);
     const tail = tailLength > 0 ? JSON.stringify(value.slice(-tailLength)).slice(1, -1) : '';
     const text = `"${head}${leftOutCharacters(value.length - headLength - tailLength)}${tail}"`;
     if (text.length <= room + 2 || expansion === 6) return text;
   }
   return '""';
+}
+
+/**
+ * Where to cut `value` near `at` so that no span `keepWhole` finds is split: `at` itself, or the
+ * edge of the span it falls in (its start when the text before the cut is kept, its end when the
+ * text after it is).
+ */
+export function cutOutside(value: string, at: number, keepWhole: SpanFinder, keptSide: 'start' | 'end'): number {
+  if (at <= 0 || at >= value.length) return at;
+  const from = Math.max(0, at - KEEP_WHOLE_WINDOW);
+  for (const [start, end] of keepWhole(value.slice(from, Math.min(value.length, at + KEEP_WHOLE_WINDOW)))) {
+    if (from + start < at && at < from + end) return keptSide === 'start' ? from + start : from + end;
+  }
+  return at;
 }
 
 function writeObject(w: Writer, value: object | null, depth: number): void {
@@ -179,7 +209,7 @@ function writeItems(w: Writer, items: unknown[] | Set<unknown>, depth: number): 
     writeItemsFrom(w, items, depth);
     return;
   }
-  const trial = new Writer(w.remaining, w.maxDepth, w.ancestors, false);
+  const trial = new Writer(w.remaining, w.maxDepth, w.keepWhole, w.ancestors, false);
   const written: ItemSpan[] = [];
   writeItemsFrom(trial, items, depth, written);
   if (trial.truncated && written.length < items.length) {
@@ -252,7 +282,7 @@ function keptItems(w: Writer, items: unknown[], depth: number, room: number, fro
   const step = until < from ? -1 : 1;
   let used = 0;
   for (let i = from; step > 0 ? i <= until : i >= until; i += step) {
-    const item = new Writer(room - used - 1, w.maxDepth, w.ancestors, false);
+    const item = new Writer(room - used - 1, w.maxDepth, w.keepWhole, w.ancestors, false);
     writeValue(item, items[i], depth + 1, true);
     const text = item.parts.join('');
     if ((item.truncated && kept.length > 0) || used + text.length + 1 > room) break;

@@ -1,5 +1,5 @@
-import { boundedJson, describeThrown } from './bounded-json.js';
-import { createSecretScrubber, DEFAULT_SECRET_PATTERNS, type SecretScrubber } from './scrub.js';
+import { boundedJson, cutOutside, describeThrown } from './bounded-json.js';
+import { createSecretFinder, createSecretScrubber, DEFAULT_SECRET_PATTERNS, type SecretFinder, type SecretScrubber } from './scrub.js';
 
 /** Where a captured value is about to go: the span type and the attribute. */
 export interface RedactionSite {
@@ -40,6 +40,8 @@ export class ContentEncoder {
   readonly maxLength: number;
   readonly #redact: RedactHook | undefined;
   readonly #scrub: SecretScrubber;
+  /** Credentials a cut must not split: half a key would escape the scrubber. */
+  readonly #findSecrets: SecretFinder | undefined;
   readonly #excluded: ReadonlySet<string> | undefined;
   /**
    * The same objects are captured several times (a model call's messages are also its agent's
@@ -58,9 +60,9 @@ export class ContentEncoder {
     this.maxLength = Math.max(64, options.maxAttributeLength ?? DEFAULT_MAX_ATTRIBUTE_LENGTH);
     this.#redact = options.redact;
     this.#excluded = options.excludedAttributes?.size ? options.excludedAttributes : undefined;
-    this.#scrub = createSecretScrubber(
-      options.secretPatterns === false ? [] : (options.secretPatterns ?? DEFAULT_SECRET_PATTERNS),
-    );
+    const patterns = options.secretPatterns === false ? [] : (options.secretPatterns ?? DEFAULT_SECRET_PATTERNS);
+    this.#scrub = createSecretScrubber(patterns);
+    this.#findSecrets = patterns.length > 0 ? createSecretFinder(patterns) : undefined;
   }
 
   /** Whether content for this attribute is captured at all. */
@@ -70,7 +72,8 @@ export class ContentEncoder {
 
   /**
    * Encodes one value: redaction hook, then bounded JSON (strings within the limit are kept as
-   * they are), then credential scrubbing. Returns undefined for absent values.
+   * they are; a cut string is never cut inside a credential), then credential scrubbing. Returns
+   * undefined for absent values.
    */
   encode(value: unknown, site: RedactionSite): Encoded | undefined {
     let kept = value;
@@ -91,7 +94,7 @@ export class ContentEncoder {
     const encoded =
       typeof kept === 'string' && kept.length <= this.maxLength
         ? { text: kept, truncated: false }
-        : boundedJson(kept, { maxLength: this.maxLength });
+        : boundedJson(kept, { maxLength: this.maxLength, keepWhole: this.#findSecrets });
     const result = { text: this.#scrub(encoded.text), truncated: encoded.truncated };
     if (cacheable) this.#remember(kept, result);
     return result;
@@ -126,6 +129,8 @@ export class ContentEncoder {
 
   /** Scrubs a short non-content string (names, ids, error messages). */
   scrub(text: string): string {
-    return this.#scrub(text.length > this.maxLength ? text.slice(0, this.maxLength) : text);
+    if (text.length <= this.maxLength) return this.#scrub(text);
+    const cut = this.#findSecrets ? cutOutside(text, this.maxLength, this.#findSecrets, 'start') : this.maxLength;
+    return this.#scrub(text.slice(0, cut));
   }
 }

@@ -73,13 +73,30 @@ const replacement = (match: string): string => {
 };
 
 export type SecretScrubber = (text: string) => string;
+/** Where credentials are in a text, as (start, end) spans. */
+export type SecretFinder = (text: string) => Array<readonly [start: number, end: number]>;
+
+/** Several patterns as one regular expression, for one combined pass over the text. */
+function compile(patterns: readonly RegExp[]): { combined: RegExp; trigger: RegExp | undefined } {
+  const flags = new Set(['g', ...patterns.flatMap((p) => [...p.flags])]);
+  flags.delete('y');
+  const combined = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), [...flags].join(''));
+  return { combined, trigger: patterns === DEFAULT_SECRET_PATTERNS ? DEFAULT_TRIGGER : undefined };
+}
 
 /** Builds one scrubber from several patterns: one combined pass over the text. */
 export function createSecretScrubber(patterns: readonly RegExp[]): SecretScrubber {
   if (patterns.length === 0) return (text) => text;
-  const flags = new Set(['g', ...patterns.flatMap((p) => [...p.flags])]);
-  flags.delete('y');
-  const combined = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), [...flags].join(''));
-  const trigger = patterns === DEFAULT_SECRET_PATTERNS ? DEFAULT_TRIGGER : undefined;
+  const { combined, trigger } = compile(patterns);
   return (text) => (trigger && !trigger.test(text) ? text : text.replace(combined, replacement));
+}
+
+/** Finds what a scrubber with the same patterns would replace, so that a cut can avoid splitting it. */
+export function createSecretFinder(patterns: readonly RegExp[]): SecretFinder {
+  if (patterns.length === 0) return () => [];
+  const { combined, trigger } = compile(patterns);
+  return (text) => {
+    if (trigger && !trigger.test(text)) return [];
+    return Array.from(text.matchAll(combined), (match) => [match.index, match.index + match[0].length] as const);
+  };
 }
