@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContentEncoder } from '../src/content/encoder.js';
-import { fakeCredentials, type PlantedSecret } from '../../../test/support/fake-credentials.js';
+import { fakeCredentials, randomToken, type PlantedSecret } from '../../../test/support/fake-credentials.js';
 
 const LIMIT = 256;
 const site = { spanType: 'function', attribute: 'gen_ai.tool.call.result' };
@@ -22,7 +22,13 @@ function leaks(stored: string, { needle }: PlantedSecret): string[] {
 
 const filler = (words: number, word: string) => `${word} `.repeat(words);
 
-describe.each(Object.entries(fakeCredentials()))('a %s in a value cut by the size limit', (_shape, secret) => {
+const longToken = randomToken('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 200);
+const shapes: [string, PlantedSecret][] = [
+  ...Object.entries(fakeCredentials()),
+  ['long bearer token', { text: `Authorization: ${['Bear', 'er'].join('')} ${longToken}`, needle: longToken }],
+];
+
+describe.each(shapes)('a %s in a value cut by the size limit', (_shape, secret) => {
   it('is left out whole wherever the cut before the left-out part falls', () => {
     for (let words = 0; words < LIMIT / 2; words++) {
       const value = `${filler(words, 'a')}${secret.text} ${filler(LIMIT, 'b')}`;

@@ -19,17 +19,13 @@ export interface BoundedJsonOptions {
   /** Containers nested deeper than this are replaced by a marker. */
   maxDepth?: number;
   /**
-   * Spans of a string (start, end) that a cut must not split, such as credentials: a cut that would
-   * fall inside one moves to its edge, so the whole span is left out. Searched within
-   * `KEEP_WHOLE_WINDOW` characters of each cut.
+   * The span of a string (start, end) around a position that a cut there must not split, such as a
+   * credential: the cut moves to the span's edge, so the whole span is left out.
    */
-  keepWhole?: SpanFinder;
+  keepWhole?: SpanAround;
 }
 
-export type SpanFinder = (text: string) => Iterable<readonly [start: number, end: number]>;
-
-/** How far from a cut spans that must stay whole are looked for: more than a 4096-bit RSA key in PEM. */
-export const KEEP_WHOLE_WINDOW = 8192;
+export type SpanAround = (value: string, at: number) => readonly [start: number, end: number] | undefined;
 
 const DEFAULT_MAX_DEPTH = 32;
 /** Room kept for the closing brackets and the marker of a cut string. */
@@ -48,7 +44,7 @@ class Writer {
   constructor(
     readonly budget: number,
     readonly maxDepth: number,
-    readonly keepWhole: SpanFinder | undefined,
+    readonly keepWhole: SpanAround | undefined,
     readonly ancestors = new Set<object>(),
     /** Whether an array that does not fit keeps its end too. Only the outermost such array does,
      * which keeps the work bounded: each cut costs at most three passes over the budget. */
@@ -130,7 +126,7 @@ function writeString(w: Writer, value: string): void {
 }
 
 /** The start and the end of a string that does not fit in `room` characters, as JSON text. */
-function cutString(value: string, room: number, keepWhole: SpanFinder | undefined): string {
+function cutString(value: string, room: number, keepWhole: SpanAround | undefined): string {
   const mark = leftOutCharacters(value.length);
   const keepEnd = room >= MIN_ROOM_FOR_END;
   const keep = Math.max(0, room - mark.length);
@@ -151,17 +147,14 @@ function cutString(value: string, room: number, keepWhole: SpanFinder | undefine
 }
 
 /**
- * Where to cut `value` near `at` so that no span `keepWhole` finds is split: `at` itself, or the
- * edge of the span it falls in (its start when the text before the cut is kept, its end when the
- * text after it is).
+ * Where to cut `value` near `at` so that the span `keepWhole` finds there is not split: `at`
+ * itself, or the span's start when the text before the cut is kept, its end when the text after it is.
  */
-export function cutOutside(value: string, at: number, keepWhole: SpanFinder, keptSide: 'start' | 'end'): number {
+export function cutOutside(value: string, at: number, keepWhole: SpanAround, keptSide: 'start' | 'end'): number {
   if (at <= 0 || at >= value.length) return at;
-  const from = Math.max(0, at - KEEP_WHOLE_WINDOW);
-  for (const [start, end] of keepWhole(value.slice(from, Math.min(value.length, at + KEEP_WHOLE_WINDOW)))) {
-    if (from + start < at && at < from + end) return keptSide === 'start' ? from + start : from + end;
-  }
-  return at;
+  const span = keepWhole(value, at);
+  if (span === undefined) return at;
+  return keptSide === 'start' ? span[0] : span[1];
 }
 
 function writeObject(w: Writer, value: object | null, depth: number): void {

@@ -1,5 +1,5 @@
 import { boundedJson, cutOutside, describeThrown } from './bounded-json.js';
-import { createSecretFinder, createSecretScrubber, DEFAULT_SECRET_PATTERNS, type SecretFinder, type SecretScrubber } from './scrub.js';
+import { createSecretLocator, createSecretScrubber, DEFAULT_SECRET_PATTERNS, type SecretLocator, type SecretScrubber } from './scrub.js';
 
 /** Where a captured value is about to go: the span type and the attribute. */
 export interface RedactionSite {
@@ -41,7 +41,7 @@ export class ContentEncoder {
   readonly #redact: RedactHook | undefined;
   readonly #scrub: SecretScrubber;
   /** Credentials a cut must not split: half a key would escape the scrubber. */
-  readonly #findSecrets: SecretFinder | undefined;
+  readonly #findSecrets: SecretLocator | undefined;
   readonly #excluded: ReadonlySet<string> | undefined;
   /**
    * The same objects are captured several times (a model call's messages are also its agent's
@@ -62,7 +62,7 @@ export class ContentEncoder {
     this.#excluded = options.excludedAttributes?.size ? options.excludedAttributes : undefined;
     const patterns = options.secretPatterns === false ? [] : (options.secretPatterns ?? DEFAULT_SECRET_PATTERNS);
     this.#scrub = createSecretScrubber(patterns);
-    this.#findSecrets = patterns.length > 0 ? createSecretFinder(patterns) : undefined;
+    this.#findSecrets = patterns.length > 0 ? createSecretLocator(patterns) : undefined;
   }
 
   /** Whether content for this attribute is captured at all. */

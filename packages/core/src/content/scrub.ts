@@ -73,8 +73,13 @@ const replacement = (match: string): string => {
 };
 
 export type SecretScrubber = (text: string) => string;
-/** Where credentials are in a text, as (start, end) spans. */
-export type SecretFinder = (text: string) => Array<readonly [start: number, end: number]>;
+/** The credential that contains a position of a text, as its (start, end), if there is one. */
+export type SecretLocator = (text: string, at: number) => readonly [start: number, end: number] | undefined;
+
+/** How far from a position a credential containing it is looked for: more than a 4096-bit RSA key in PEM. */
+const LOCATE_WINDOW = 8192;
+/** Room before a credential's first character for what announces it: `Bearer `, `"password": "`. */
+const ANNOUNCEMENT_ROOM = 64;
 
 /** Several patterns as one regular expression, for one combined pass over the text. */
 function compile(patterns: readonly RegExp[]): { combined: RegExp; trigger: RegExp | undefined } {
@@ -91,12 +96,52 @@ export function createSecretScrubber(patterns: readonly RegExp[]): SecretScrubbe
   return (text) => (trigger && !trigger.test(text) ? text : text.replace(combined, replacement));
 }
 
-/** Finds what a scrubber with the same patterns would replace, so that a cut can avoid splitting it. */
-export function createSecretFinder(patterns: readonly RegExp[]): SecretFinder {
-  if (patterns.length === 0) return () => [];
+/**
+ * Finds the credential a scrubber with the same patterns would replace at a position, so that a
+ * cut there can avoid splitting it.
+ */
+export function createSecretLocator(patterns: readonly RegExp[]): SecretLocator {
+  if (patterns.length === 0) return () => undefined;
   const { combined, trigger } = compile(patterns);
-  return (text) => {
-    if (trigger && !trigger.test(text)) return [];
-    return Array.from(text.matchAll(combined), (match) => [match.index, match.index + match[0].length] as const);
+  const window = patterns === DEFAULT_SECRET_PATTERNS ? defaultShapesWindow : wideWindow;
+  return (text, at) => {
+    const [from, to] = window(text, at);
+    const around = text.slice(from, to);
+    if (trigger && !trigger.test(around)) return undefined;
+    for (const match of around.matchAll(combined)) {
+      const start = from + match.index;
+      const end = start + match[0].length;
+      if (start < at && at < end) return [start, end];
+      if (start >= at) break;
+    }
+    return undefined;
   };
+}
+
+function wideWindow(text: string, at: number): [number, number] {
+  return [Math.max(0, at - LOCATE_WINDOW), Math.min(text.length, at + LOCATE_WINDOW)];
+}
+
+const isTokenBreak = (code: number): boolean => code === 32 || code === 10 || code === 13 || code === 9 || code === 34;
+
+/**
+ * Where a default shape containing `at` can be: every one but a PEM key is a run without spaces or
+ * quotes, or a few words announcing one (`Bearer `, `password: `) and that run; a PEM key starts
+ * at a `-----BEGIN` line.
+ */
+function defaultShapesWindow(text: string, at: number): [number, number] {
+  const limit = Math.max(0, at - LOCATE_WINDOW);
+  const end = Math.min(text.length, at + LOCATE_WINDOW);
+  const pem = text.lastIndexOf('-----BEGIN', at);
+  if (pem >= limit) return [pem, end];
+  // The run around `at`, then a few words either side of it, each widened to whole runs.
+  let from = at;
+  while (from > limit && !isTokenBreak(text.charCodeAt(from - 1))) from--;
+  from = Math.max(limit, from - ANNOUNCEMENT_ROOM);
+  while (from > limit && !isTokenBreak(text.charCodeAt(from - 1))) from--;
+  let to = at;
+  while (to < end && !isTokenBreak(text.charCodeAt(to))) to++;
+  to = Math.min(end, to + ANNOUNCEMENT_ROOM);
+  while (to < end && !isTokenBreak(text.charCodeAt(to))) to++;
+  return [from, to];
 }
