@@ -122,6 +122,7 @@ function wideWindow(text: string, at: number): [number, number] {
   return [Math.max(0, at - LOCATE_WINDOW), Math.min(text.length, at + LOCATE_WINDOW)];
 }
 
+const PEM_BEGIN = '-----BEGIN';
 const isTokenBreak = (code: number): boolean => code === 32 || code === 10 || code === 13 || code === 9 || code === 34;
 
 /**
@@ -132,8 +133,9 @@ const isTokenBreak = (code: number): boolean => code === 32 || code === 10 || co
 function defaultShapesWindow(text: string, at: number): [number, number] {
   const limit = Math.max(0, at - LOCATE_WINDOW);
   const end = Math.min(text.length, at + LOCATE_WINDOW);
-  const pem = text.lastIndexOf('-----BEGIN', at);
-  if (pem >= limit) return [pem, end];
+  // Searched in the window only: on the whole text, a search back from a cut goes to its start.
+  const pem = text.slice(limit, at + PEM_BEGIN.length).lastIndexOf(PEM_BEGIN);
+  if (pem >= 0) return [limit + pem, end];
   // The run around `at`, then a few words either side of it, each widened to whole runs.
   let from = at;
   while (from > limit && !isTokenBreak(text.charCodeAt(from - 1))) from--;
