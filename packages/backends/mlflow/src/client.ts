@@ -99,6 +99,8 @@ export interface MlflowClientOptions {
   trackingUri: string;
   auth?: MlflowAuth;
   timeoutMillis?: number;
+  /** Aborts every request of this client still out, and every later one, once it fires. */
+  signal?: AbortSignal;
 }
 
 interface Answer {
@@ -119,11 +121,13 @@ export class MlflowClient {
   readonly trackingUri: string;
   readonly #auth: MlflowAuth;
   readonly #timeoutMillis: number;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: MlflowClientOptions) {
     this.trackingUri = options.trackingUri.replace(/\/+$/, '');
     this.#auth = options.auth ?? { scheme: 'none' };
     this.#timeoutMillis = options.timeoutMillis ?? 10_000;
+    this.#signal = options.signal;
   }
 
   /** A client for the server named by options and MLFLOW_TRACKING_* variables. */
@@ -479,7 +483,7 @@ export class MlflowClient {
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.timeout(this.#timeoutMillis),
+        signal: this.#signal ? AbortSignal.any([AbortSignal.timeout(this.#timeoutMillis), this.#signal]) : AbortSignal.timeout(this.#timeoutMillis),
       });
       const contentType = response.headers.get('content-type') ?? undefined;
       return { status: response.status, text: await response.text(), ...(contentType ? { contentType } : {}) };

@@ -59,6 +59,8 @@ export interface MlflowSpanExporterOptions extends MlflowConnectionOptions {
 export class MlflowSpanExporter implements SpanExporter {
   readonly #config: MlflowConfig;
   readonly #client: MlflowClient;
+  readonly #publicClient: MlflowClient;
+  readonly #closing = new AbortController();
   readonly #reporter: ExportReporter;
   readonly #summaries = new TraceSummaries();
   readonly #otlp: () => Promise<OtlpHttpExporter>;
@@ -76,11 +78,11 @@ export class MlflowSpanExporter implements SpanExporter {
     const versionFromEnv = env[AGENT_VERSION_ENV]?.trim();
     this.#agentVersion = agentVersion ?? (versionFromEnv ? { name: versionFromEnv } : undefined);
     this.#runId = runId;
-    this.#client = new MlflowClient({
-      trackingUri: this.#config.trackingUri,
-      auth: this.#config.auth,
-      timeoutMillis: this.#config.timeoutMillis,
-    });
+    const server = { trackingUri: this.#config.trackingUri, auth: this.#config.auth, timeoutMillis: this.#config.timeoutMillis };
+    // The exporter's own requests (experiment, logged model, trace info) end with it; the client
+    // it hands out for reading traces back does not.
+    this.#client = new MlflowClient({ ...server, signal: this.#closing.signal });
+    this.#publicClient = new MlflowClient(server);
     this.#reporter = new ExportReporter(
       this.#config.trackingUri,
       logger ?? diag.createComponentLogger({ namespace: '@agents-tracing/exporter-mlflow' }),
@@ -131,7 +133,7 @@ export class MlflowSpanExporter implements SpanExporter {
 
   /** A REST client for the same server and credentials, to read traces back or tag them. */
   get client(): MlflowClient {
-    return this.#client;
+    return this.#publicClient;
   }
 
   get stats(): MlflowExportStats {
@@ -163,10 +165,11 @@ export class MlflowSpanExporter implements SpanExporter {
     await this.#created?.forceFlush();
   }
 
-  /** Aborts a request still out (its batch fails, and is told so), then waits for the queue to settle. */
+  /** Aborts requests still out (their batch fails, and is told so), then waits for the queue to settle. */
   async shutdown(): Promise<void> {
     if (this.#shutDown) return;
     this.#shutDown = true;
+    this.#closing.abort();
     await this.#created?.shutdown();
     await this.#tail;
   }

@@ -329,6 +329,27 @@ describe('something that is not MLflow answering', () => {
     expect(unreachable.error!.message).toMatch(/^could not reach MLflow at .*is `mlflow server` running\?/);
   });
 
+  it('shutdown aborts the experiment look-up MLflow never answers, at once, and the batch is told so', async () => {
+    const mlflow = await fake(() => {});
+    const exporter = exporterFor(mlflow.trackingUri, { experimentName: 'never-answered', timeoutMillis: 30_000 });
+    const pending = exportOnce(exporter);
+    await expect.poll(() => mlflow.requests.length).toBe(1);
+    const began = Date.now();
+    await exporter.shutdown();
+    expect(Date.now() - began).toBeLessThan(500);
+    const result = await pending;
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error).toMatchObject({ kind: 'aborted' });
+    expect(result.error?.message).toMatch(/was still waiting for an answer when the exporter shut down, and was aborted/);
+  });
+
+  it('the client it hands out still reads after the exporter shut down', async () => {
+    const mlflow = await fake((_request, res) => reply(res, 200, { experiment: { experiment_id: '9', name: 'x', lifecycle_stage: 'active' } }));
+    const exporter = exporterFor(mlflow.trackingUri, { experimentId: '7' });
+    await exporter.shutdown();
+    await expect(exporter.client.getExperimentByName('x')).resolves.toMatchObject({ experimentId: '9' });
+  });
+
   it('shutdown aborts an export MLflow never answers, at once', async () => {
     const mlflow = await fake(() => {});
     const exporter = exporterFor(mlflow.trackingUri, { experimentId: '7', timeoutMillis: 30_000 });
