@@ -4,9 +4,8 @@
  * judged trace as a `gen_ai.evaluation.result` (name, score, label, explanation), parented to the
  * judged span or the trace's workflow span, and a search by its tag finds the trace.
  */
-import { setTracingDisabled, withTrace } from '@openai/agents';
+import { setTracingDisabled } from '@openai/agents';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupAgentTracing } from '@agents-tracing/delivery';
 import { startScript } from './support/delivery-child.js';
 import { startPolicyAgent, type PolicyAgent } from './support/policy-agent.js';
 
@@ -52,22 +51,11 @@ function logFromChild(traceId: string, feedback: object, env: NodeJS.ProcessEnv)
 
 describe('feedback over OTLP', () => {
   it('lands in the judged trace in Jaeger as a gen_ai.evaluation.result, from another process, long after the run', { timeout: 120_000 }, async () => {
-    const tracing = await setupAgentTracing({
+    const traceId = await agent.askTraced('What is the refund period?', {
       serviceName: SERVICE,
       otlp: { protocol: 'http/protobuf', endpoint: `${jaeger.otlpHttpUrl}/v1/traces` },
       env: {},
-      exitHooks: false,
-      registerGlobal: false,
     });
-    let traceId = '';
-    try {
-      await withTrace('Support question', async (trace) => {
-        traceId = trace.traceId;
-        await agent.ask('What is the refund period?');
-      });
-    } finally {
-      await tracing.shutdown();
-    }
     const hex = traceId.slice('trace_'.length);
     await expect.poll(async () => (await readTrace(hex))?.spans.length ?? 0, { timeout: 30_000, interval: 250 }).toBeGreaterThan(3);
     const run = (await readTrace(hex)) as JaegerTrace;

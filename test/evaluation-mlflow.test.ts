@@ -57,16 +57,7 @@ const usedPolicyOnce = scorer('used_policy_once', (run) => run.toolCalls('lookup
 describe('feedback and expectations on a trace', () => {
   it('are stored as MLflow assessments, updated and deleted, as MLflow\'s Python client reads them', async () => {
     const experimentName = `feedback-${randomUUID()}`;
-    const tracing = await setupAgentTracing({ mlflow: { trackingUri, experimentName }, env, exitHooks: false, registerGlobal: false });
-    let traceId = '';
-    try {
-      await withTrace('Support question', async (trace) => {
-        traceId = trace.traceId;
-        await agent.ask('What is the refund period?');
-      });
-    } finally {
-      await tracing.shutdown();
-    }
+    const traceId = await agent.askTraced('What is the refund period?', { mlflow: { trackingUri, experimentName }, env });
     expect(traceId).toMatch(/^trace_[0-9a-f]{32}$/);
 
     // From "another process": only the trace id as the SDK printed it and the environment.

@@ -7,9 +7,8 @@
  * stores it in the other without a duplicate.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTracingDisabled, withTrace } from '@openai/agents';
+import { setTracingDisabled } from '@openai/agents';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupAgentTracing } from '@agents-tracing/delivery';
 import { getAssessments, logFeedback, OtlpFeedbackError, type FeedbackOptions } from '@agents-tracing/evaluation';
 import { MlflowError } from '@agents-tracing/exporter-mlflow';
 import { walkSpanTree } from '@agents-tracing/processor';
@@ -114,19 +113,7 @@ describe('feedback over OTLP when the collector misbehaves', () => {
 });
 
 describe('feedback to MLflow and over OTLP when only one of them takes it', () => {
-  async function tracedRun(): Promise<string> {
-    const tracing = await setupAgentTracing({ mlflow: { trackingUri, experimentName: `partial-${randomUUID()}` }, env: {}, exitHooks: false, registerGlobal: false });
-    let traceId = '';
-    try {
-      await withTrace('Support question', async (trace) => {
-        traceId = trace.traceId;
-        await agent.ask('What is the refund period?');
-      });
-    } finally {
-      await tracing.shutdown();
-    }
-    return traceId;
-  }
+  const tracedRun = () => agent.askTraced('What is the refund period?', { mlflow: { trackingUri, experimentName: `partial-${randomUUID()}` }, env: {} });
   const helpful = async (traceId: string) => (await getAssessments(traceId, { env: { MLFLOW_TRACKING_URI: trackingUri } })).filter((a) => a.name === 'helpful');
 
   it('MLflow took it, the collector is down: the error gives the assessment id, and the advice sends it over OTLP without a second one in MLflow', async () => {

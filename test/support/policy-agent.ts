@@ -1,4 +1,5 @@
-import { Agent, OpenAIResponsesModel, run, tool } from '@openai/agents';
+import { Agent, OpenAIResponsesModel, run, tool, withTrace } from '@openai/agents';
+import { setupAgentTracing, type SetupAgentTracingOptions } from '@agents-tracing/delivery';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '@agents-tracing/testing';
 import OpenAI from 'openai';
 import { z } from 'zod';
@@ -11,6 +12,11 @@ import { z } from 'zod';
 export interface PolicyAgent {
   server: ScriptedOpenAI;
   ask(question: string, version?: 'careful' | 'careless'): Promise<string>;
+  /**
+   * Asks inside a trace "Support question", traced with `tracing` (no exit hooks, not global) and
+   * shut down after: the trace id (`trace_<32 hex>`) once everything was delivered.
+   */
+  askTraced(question: string, tracing: SetupAgentTracingOptions): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -36,9 +42,23 @@ export async function startPolicyAgent(): Promise<PolicyAgent> {
     careful: new Agent({ name: 'Support', instructions: 'Look the policy up, then answer.', tools: [lookup], model }),
     careless: new Agent({ name: 'Support', instructions: 'Answer at once, careless.', tools: [lookup], model }),
   };
+  const ask = async (question: string, version: 'careful' | 'careless' = 'careful') => String((await run(agents[version], question)).finalOutput);
   return {
     server,
-    ask: async (question, version = 'careful') => String((await run(agents[version], question)).finalOutput),
+    ask,
+    async askTraced(question, options) {
+      const tracing = await setupAgentTracing({ exitHooks: false, registerGlobal: false, ...options });
+      let traceId = '';
+      try {
+        await withTrace('Support question', async (trace) => {
+          traceId = trace.traceId;
+          await ask(question);
+        });
+      } finally {
+        await tracing.shutdown();
+      }
+      return traceId;
+    },
     close: () => server.close(),
   };
 }

@@ -9,7 +9,7 @@ import type * as GrpcJs from '@grpc/grpc-js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { ExportAbortedError } from './http-exporter.js';
+import { ExportAbortedError, requestBody } from './request-body.js';
 
 export interface OtlpGrpcExporterOptions {
   /** `http://host:port` (plaintext) or `https://host:port` (TLS). */
@@ -53,22 +53,8 @@ export class OtlpGrpcExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutDown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new ExportAbortedError() });
-      return;
-    }
-    let body: Uint8Array | undefined;
-    try {
-      body = ProtobufTraceSerializer.serializeRequest(spans);
-    } catch (error) {
-      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-      return;
-    }
-    if (body === undefined) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
-      return;
-    }
-    this.#send(Buffer.from(body.buffer, body.byteOffset, body.byteLength), resultCallback);
+    const body = requestBody(spans, ProtobufTraceSerializer, this.#shutDown, resultCallback);
+    if (body) this.#send(body, resultCallback);
   }
 
   async forceFlush(): Promise<void> {

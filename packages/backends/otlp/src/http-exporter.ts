@@ -10,6 +10,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { NotOtlpResponseError, notOtlpSuccess, type OtlpEncoding } from './otlp-response.js';
+import { ExportAbortedError, requestBody } from './request-body.js';
 
 export interface OtlpHttpExporterOptions {
   url: string;
@@ -33,15 +34,6 @@ export class OtlpHttpError extends Error {
   }
 }
 
-/** Thrown into a request still out when the exporter shuts down. */
-export class ExportAbortedError extends Error {
-  override readonly name = 'ExportAbortedError';
-  readonly retryable = false;
-  constructor() {
-    super('the export was still waiting for an answer when the exporter shut down, and was aborted');
-  }
-}
-
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 const SERIALIZERS = { protobuf: ProtobufTraceSerializer, json: JsonTraceSerializer } as const;
@@ -61,22 +53,8 @@ export class OtlpHttpExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutDown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new ExportAbortedError() });
-      return;
-    }
-    let body: Uint8Array | undefined;
-    try {
-      body = SERIALIZERS[this.#options.encoding].serializeRequest(spans);
-    } catch (error) {
-      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-      return;
-    }
-    if (body === undefined) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
-      return;
-    }
-    this.#send(Buffer.from(body.buffer, body.byteOffset, body.byteLength), resultCallback);
+    const body = requestBody(spans, SERIALIZERS[this.#options.encoding], this.#shutDown, resultCallback);
+    if (body) this.#send(body, resultCallback);
   }
 
   async forceFlush(): Promise<void> {

@@ -1,6 +1,7 @@
 export { createOtlpSpanExporter, type OtlpExporterOptions } from './create-exporter.js';
 export { OtlpExportError, type OtlpSpanExporter } from './otlp-span-exporter.js';
-export { OtlpHttpExporter, OtlpHttpError, ExportAbortedError, type OtlpHttpExporterOptions } from './http-exporter.js';
+export { OtlpHttpExporter, OtlpHttpError, type OtlpHttpExporterOptions } from './http-exporter.js';
+export { ExportAbortedError } from './request-body.js';
 export { NotOtlpResponseError, notOtlpSuccess, type HttpAnswer, type OtlpEncoding } from './otlp-response.js';
 export type { ExportFailure, OtlpExportStats } from './export-reporter.js';
 export {
